@@ -1,0 +1,648 @@
+//! `canon.toml` -> [`Config`]: the site's settings, collections with their front-matter
+//! schemas, and taxonomies.
+//!
+//! Input: the site root (and the text of `canon.toml` when there is one). Output: a checked
+//! [`Config`], or diagnostics pointing into `canon.toml`. Without a `canon.toml` every setting
+//! takes its default, and the content folder is `content/` when the root has one, otherwise the
+//! root itself, so any folder of Markdown builds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// Name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "canon.toml";
+
+/// Front-matter fields every page may have, whatever its collection.
+pub const COMMON_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "aliases",
+    "slug",
+    "template",
+];
+
+/// The whole site configuration, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root: where `canon.toml`, `themes/`, `templates/` and `static/` live.
+    pub root: PathBuf,
+    /// The id of `canon.toml` in the source map, when there is one.
+    pub file: Option<FileId>,
+    /// Site title.
+    pub title: String,
+    /// One-sentence description, used on the home page and in meta tags.
+    pub description: String,
+    /// Where the site is published, always ending in `/` (`https://example.org/standards/`).
+    /// `/` when not set.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    /// BCP 47 language tag for `<html lang>`.
+    pub language: String,
+    /// Theme name: `themes/<name>/` under the root, or the built-in `default`.
+    pub theme: String,
+    /// The content folder.
+    pub content_dir: PathBuf,
+    /// The output folder.
+    pub output_dir: PathBuf,
+    /// Links to folders name their `index.html`, so the output can be browsed from disk.
+    pub index_links: bool,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+    /// Number of entries in the Atom feed.
+    pub feed_limit: usize,
+    /// Declared collections, in declaration order.
+    pub collections: IndexMap<String, Collection>,
+    /// Declared taxonomies, in declaration order.
+    pub taxonomies: IndexMap<String, Taxonomy>,
+}
+
+/// A collection: the pages under `content/<name>/`, with a schema for their front matter.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// Folder name under the content folder.
+    pub name: String,
+    /// Display title ("Security standards").
+    pub title: String,
+    /// Short description for listings.
+    pub description: String,
+    /// Field whose value identifies a page (`id`: `SEC-004`), if any.
+    pub id_field: Option<String>,
+    /// Singular noun for one page ("standard").
+    pub singular: String,
+    /// Schema fields in declaration order.
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// One field of a collection schema.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    /// The value's type.
+    pub kind: FieldKind,
+    /// Must be present.
+    pub required: bool,
+    /// Used when absent.
+    pub default: Option<serde_json::Value>,
+    /// Label in the metadata panel; defaults to the field name in sentence case.
+    pub label: String,
+}
+
+/// Field types a schema can declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    /// One line of text.
+    String,
+    /// Markdown text, rendered to HTML.
+    Text,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A list of strings.
+    List,
+    /// One of a fixed set of strings.
+    Enum(Vec<String>),
+    /// A page, by path or by id, optionally restricted to a collection.
+    Reference {
+        /// Collection the target must be in.
+        collection: Option<String>,
+    },
+    /// A list of pages, as for [`FieldKind::Reference`].
+    References {
+        /// Collection the targets must be in.
+        collection: Option<String>,
+    },
+}
+
+impl FieldKind {
+    /// How the type is named in `canon.toml` and in messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::String => "string",
+            FieldKind::Text => "text",
+            FieldKind::Integer => "integer",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Date => "date",
+            FieldKind::List => "list",
+            FieldKind::Enum(_) => "enum",
+            FieldKind::Reference { .. } => "reference",
+            FieldKind::References { .. } => "references",
+        }
+    }
+}
+
+/// A taxonomy such as `audience` or `topic`.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Front-matter key and URL segment.
+    pub name: String,
+    /// Display title.
+    pub title: String,
+    /// Short description for the taxonomy index.
+    pub description: String,
+    /// Allowed terms, when the vocabulary is controlled.
+    pub terms: Option<Vec<String>>,
+}
+
+const TYPE_NAMES: &[&str] = &[
+    "string",
+    "text",
+    "integer",
+    "boolean",
+    "date",
+    "list",
+    "enum",
+    "reference",
+    "references",
+];
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<Spanned<String>>,
+    language: Option<String>,
+    theme: Option<String>,
+    content_dir: Option<String>,
+    output_dir: Option<String>,
+    index_links: Option<bool>,
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    collections: IndexMap<String, Spanned<RawCollection>>,
+    #[serde(default)]
+    taxonomies: IndexMap<String, Spanned<RawTaxonomy>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollection {
+    title: Option<String>,
+    description: Option<String>,
+    id_field: Option<String>,
+    singular: Option<String>,
+    #[serde(default)]
+    fields: IndexMap<String, Spanned<RawField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    #[serde(default)]
+    required: bool,
+    default: Option<toml::Value>,
+    values: Option<Vec<String>>,
+    collection: Option<String>,
+    label: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    title: Option<String>,
+    description: Option<String>,
+    terms: Option<Vec<String>>,
+}
+
+/// Reads `canon.toml` under `root` (if present) and checks it.
+///
+/// Returns `None` when the file has errors; they are in `diags`. I/O failures other than the
+/// file being absent are returned as `Err`.
+pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        return Ok(Some(defaults(root, None, RawConfig::default(), None, diags)));
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
+    let name = display_name(root, &path);
+    let file = sources.add(name, Arc::from(text.as_str()));
+    parse(root, file, &text, diags)
+}
+
+/// Checks the text of a `canon.toml` already in the source map.
+pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().lines().next().unwrap_or("invalid canon.toml").to_string();
+            let mut d = Diagnostic::error("config/syntax", format!("canon.toml: {message}")).label(file, span, "here");
+            if message.contains("unknown field") {
+                d = d.help("see the README's list of canon.toml keys");
+            }
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    let before = diags.errors();
+    let config = defaults(root, Some(file), raw, Some(text), diags);
+    Ok((diags.errors() == before).then_some(config))
+}
+
+fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str>, diags: &mut Diagnostics) -> Config {
+    let content_dir = match &raw.content_dir {
+        Some(dir) => root.join(dir),
+        None if root.join("content").is_dir() => root.join("content"),
+        None if file.is_some() => root.join("content"),
+        None => root.to_path_buf(),
+    };
+    let output_dir = root.join(raw.output_dir.as_deref().unwrap_or("public"));
+    let (base_url, base_path) = match &raw.base_url {
+        Some(url) => match normalize_base_url(url.get_ref()) {
+            Ok(pair) => pair,
+            Err(why) => {
+                if let Some(file) = file {
+                    diags.push(
+                        Diagnostic::error("config/base-url", format!("base_url {why}"))
+                            .label(file, url.span(), "here")
+                            .help("write a full URL such as `https://example.org/standards/`, or `/`"),
+                    );
+                }
+                ("/".to_string(), "/".to_string())
+            }
+        },
+        None => ("/".to_string(), "/".to_string()),
+    };
+    let title = raw.title.unwrap_or_else(|| {
+        root.canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Site".to_string())
+    });
+    let mut collections = IndexMap::new();
+    let names: Vec<String> = raw.collections.keys().cloned().collect();
+    for (name, spanned) in raw.collections {
+        let span = spanned.span();
+        let rc = spanned.into_inner();
+        if let (Some(file), Err(why)) = (file, check_segment(&name)) {
+            diags.push(Diagnostic::error("config/collection", format!("collection name `{name}` {why}")).label(file, span.clone(), "declared here"));
+        }
+        let mut fields = IndexMap::new();
+        for (fname, sf) in rc.fields {
+            let fspan = sf.span();
+            let f = sf.into_inner();
+            match field_spec(&fname, f, &names) {
+                Ok(spec) => {
+                    fields.insert(fname, spec);
+                }
+                Err((msg, help, kind_span)) => {
+                    if let Some(file) = file {
+                        let at = kind_span.unwrap_or(fspan.clone());
+                        diags.push(
+                            Diagnostic::error("config/field", format!("collection `{name}`, field `{fname}`: {msg}"))
+                                .label(file, at, "in this field")
+                                .maybe_help(help),
+                        );
+                    }
+                }
+            }
+        }
+        if let (Some(id), Some(file)) = (&rc.id_field, file) {
+            if !fields.contains_key(id) {
+                diags.push(
+                    Diagnostic::error("config/id-field", format!("collection `{name}` names `{id}` as its id field, but declares no such field"))
+                        .label(file, span.clone(), "in this collection")
+                        .help(format!("add `[collections.{name}.fields.{id}]` with `type = \"string\"` and `required = true`")),
+                );
+            }
+        }
+        let title = rc.title.unwrap_or_else(|| sentence_case(&name));
+        collections.insert(
+            name.clone(),
+            Collection {
+                singular: rc.singular.unwrap_or_else(|| name.trim_end_matches('s').to_string()),
+                name,
+                title,
+                description: rc.description.unwrap_or_default(),
+                id_field: rc.id_field,
+                fields,
+            },
+        );
+    }
+    let mut taxonomies = IndexMap::new();
+    for (name, spanned) in raw.taxonomies {
+        let span = spanned.span();
+        let rt = spanned.into_inner();
+        if let Some(file) = file {
+            if let Err(why) = check_segment(&name) {
+                diags.push(Diagnostic::error("config/taxonomy", format!("taxonomy name `{name}` {why}")).label(file, span.clone(), "declared here"));
+            }
+            if COMMON_FIELDS.contains(&name.as_str()) || collections.values().any(|c: &Collection| c.fields.contains_key(&name)) {
+                diags.push(
+                    Diagnostic::error("config/taxonomy", format!("taxonomy `{name}` has the same name as a front-matter field"))
+                        .label(file, span.clone(), "declared here")
+                        .help("rename the taxonomy or the field: a front-matter key can mean only one thing"),
+                );
+            }
+            if collections.contains_key(&name) {
+                diags.push(
+                    Diagnostic::error("config/taxonomy", format!("taxonomy `{name}` has the same name as a collection, so both would claim `/{name}/`"))
+                        .label(file, span.clone(), "declared here"),
+                );
+            }
+        }
+        taxonomies.insert(
+            name.clone(),
+            Taxonomy {
+                title: rt.title.unwrap_or_else(|| sentence_case(&name)),
+                name,
+                description: rt.description.unwrap_or_default(),
+                terms: rt.terms,
+            },
+        );
+    }
+    let _ = text;
+    Config {
+        root: root.to_path_buf(),
+        file,
+        title,
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        base_path,
+        language: raw.language.unwrap_or_else(|| "en".to_string()),
+        theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+        content_dir,
+        output_dir,
+        index_links: raw.index_links.unwrap_or(false),
+        drafts: false,
+        feed_limit: raw.feed_limit.unwrap_or(20),
+        collections,
+        taxonomies,
+    }
+}
+
+type FieldError = (String, Option<String>, Option<std::ops::Range<usize>>);
+
+fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSpec, FieldError> {
+    let kind_span = Some(f.kind.span());
+    let kind = match f.kind.get_ref().as_str() {
+        "string" => FieldKind::String,
+        "text" => FieldKind::Text,
+        "integer" => FieldKind::Integer,
+        "boolean" => FieldKind::Boolean,
+        "date" => FieldKind::Date,
+        "list" => FieldKind::List,
+        "enum" => match f.values {
+            Some(values) if !values.is_empty() => FieldKind::Enum(values),
+            _ => {
+                return Err((
+                    "an enum needs its allowed `values`".to_string(),
+                    Some("add `values = [\"…\", \"…\"]`".to_string()),
+                    kind_span,
+                ));
+            }
+        },
+        kind @ ("reference" | "references") => {
+            if let Some(c) = &f.collection {
+                if !collections.contains(c) {
+                    let near = did_you_mean(c, collections.iter().map(String::as_str));
+                    return Err((
+                        format!("`collection = \"{c}\"` names no declared collection"),
+                        near.map(|n| format!("did you mean `{n}`?")),
+                        kind_span,
+                    ));
+                }
+            }
+            if kind == "reference" {
+                FieldKind::Reference { collection: f.collection }
+            } else {
+                FieldKind::References { collection: f.collection }
+            }
+        }
+        other => {
+            let near = did_you_mean(other, TYPE_NAMES.iter().copied());
+            return Err((
+                format!("unknown type `{other}`"),
+                Some(match near {
+                    Some(n) => format!("did you mean `{n}`? types are {}", TYPE_NAMES.join(", ")),
+                    None => format!("types are {}", TYPE_NAMES.join(", ")),
+                }),
+                kind_span,
+            ));
+        }
+    };
+    if COMMON_FIELDS.contains(&name) {
+        return Err((
+            format!("`{name}` is a common field every page has; it cannot be redeclared"),
+            None,
+            None,
+        ));
+    }
+    let default = f.default.map(toml_to_json);
+    Ok(FieldSpec {
+        kind,
+        required: f.required,
+        default,
+        label: f.label.unwrap_or_else(|| sentence_case(name)),
+    })
+}
+
+/// Converts a TOML value to JSON (dates become `YYYY-MM-DD` strings).
+pub fn toml_to_json(v: toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+/// Splits a base URL into its normalised form (ending in `/`) and its path.
+fn normalize_base_url(url: &str) -> Result<(String, String), &'static str> {
+    let url = url.trim();
+    if url.is_empty() || url == "/" {
+        return Ok(("/".into(), "/".into()));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    if url.starts_with('/') {
+        if url.starts_with("//") {
+            return Err("must not start with `//`");
+        }
+        return Ok((url.clone(), url));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with `https://`, `http://` or `/`")?;
+    let path = match rest.find('/') {
+        Some(i) if i > 0 => rest[i..].to_string(),
+        _ => return Err("has no host"),
+    };
+    if path.contains(['?', '#', ' ']) {
+        return Err("must not contain a query, a fragment or spaces");
+    }
+    Ok((url, path))
+}
+
+impl Config {
+    /// Overrides the base URL (from `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let (u, p) = normalize_base_url(url).map_err(|why| format!("--base-url {why}"))?;
+        self.base_url = u;
+        self.base_path = p;
+        Ok(())
+    }
+
+    /// An absolute URL for a site path (`/standards/x/` -> `https://example.org/standards/x/`).
+    /// With no base URL set, the site path under the base path.
+    pub fn absolute_url(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_url, site_path.trim_start_matches('/'))
+    }
+
+    /// A site path under the base path (`/standards/x/` -> `/docs/standards/x/`).
+    pub fn rooted(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+    }
+
+    /// Whether `base_url` names a host (so sitemap and feed URLs are absolute).
+    pub fn has_host(&self) -> bool {
+        self.base_url.starts_with("http")
+    }
+
+    /// The collection a content-relative path falls in (its first folder).
+    pub fn collection_of(&self, rel: &str) -> Option<&Collection> {
+        let first = rel.split('/').next()?;
+        if first == rel {
+            return None;
+        }
+        self.collections.get(first)
+    }
+
+    /// Every front-matter key a page of `collection` may have.
+    pub fn known_fields<'a>(&'a self, collection: Option<&'a Collection>) -> BTreeSet<&'a str> {
+        let mut known: BTreeSet<&str> = COMMON_FIELDS.iter().copied().collect();
+        known.extend(self.taxonomies.keys().map(String::as_str));
+        if let Some(c) = collection {
+            known.extend(c.fields.keys().map(String::as_str));
+        }
+        known
+    }
+}
+
+/// Checks a name used as one URL segment.
+pub fn check_segment(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("is empty");
+    }
+    if name == "." || name == ".." || name.contains(['/', '\\', '?', '#', '%', '\0']) || name.chars().any(char::is_whitespace) {
+        return Err("must be one URL segment: no `/`, `\\`, `..`, `?`, `#`, `%` or spaces");
+    }
+    Ok(())
+}
+
+/// `last_reviewed` -> `Last reviewed`.
+pub fn sentence_case(name: &str) -> String {
+    let words = name.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A path as shown in diagnostics: relative to the current directory when it is under it.
+pub fn display_name(root: &Path, path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.as_deref().map(|c| c.join(path)).unwrap_or_else(|| path.to_path_buf())
+    };
+    if let Some(rel) = cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
+        return rel.to_string_lossy().replace('\\', "/");
+    }
+    let _ = root;
+    path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> (Option<Config>, Diagnostics, SourceMap) {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::default();
+        let id = sources.add("canon.toml", Arc::from(text));
+        let c = parse(Path::new("/site"), id, text, &mut diags).expect("no io");
+        (c, diags, sources)
+    }
+
+    #[test]
+    fn reads_collections_fields_and_taxonomies_in_order() {
+        let (c, diags, _) = parse_str(
+            r#"
+title = "Standards"
+base_url = "https://example.org/standards"
+[collections.standards]
+id_field = "id"
+[collections.standards.fields]
+id = { type = "string", required = true }
+status = { type = "enum", values = ["draft", "active"], default = "draft" }
+owner = { type = "string" }
+[taxonomies.audience]
+terms = ["Clinicians"]
+"#,
+        );
+        assert_eq!(diags.len(), 0, "{diags:?}");
+        let c = c.expect("config");
+        assert_eq!(c.base_url, "https://example.org/standards/");
+        assert_eq!(c.base_path, "/standards/");
+        let s = &c.collections["standards"];
+        assert_eq!(s.fields.keys().collect::<Vec<_>>(), ["id", "status", "owner"]);
+        assert_eq!(s.fields["status"].kind, FieldKind::Enum(vec!["draft".into(), "active".into()]));
+        assert_eq!(s.fields["status"].default, Some(serde_json::json!("draft")));
+        assert_eq!(c.taxonomies["audience"].title, "Audience");
+        assert_eq!(c.absolute_url("/a/"), "https://example.org/standards/a/");
+    }
+
+    #[test]
+    fn reports_bad_types_with_location_and_suggestion() {
+        let text = "[collections.methods.fields]\nphase = { type = \"strng\" }\n";
+        let (c, diags, sources) = parse_str(text);
+        assert!(c.is_none());
+        let out = crate::diagnostics::render::render_all(&diags, &sources, crate::diagnostics::render::Style::Short);
+        assert!(out.contains("canon.toml:2:18: error[config/field]"), "{out}");
+        assert!(out.contains("did you mean `string`?"), "{out}");
+    }
+
+    #[test]
+    fn reports_unknown_keys_and_bad_base_url() {
+        let (c, diags, sources) = parse_str("titel = \"x\"\n");
+        assert!(c.is_none());
+        let out = crate::diagnostics::render::render_all(&diags, &sources, crate::diagnostics::render::Style::Short);
+        assert!(out.contains("canon.toml:1:1: error[config/syntax]"), "{out}");
+        let (c, diags, _) = parse_str("base_url = \"ftp://x\"\n");
+        assert!(c.is_none());
+        assert_eq!(diags.errors(), 1);
+    }
+
+    #[test]
+    fn taxonomy_may_not_shadow_a_field() {
+        let (c, diags, _) = parse_str("[collections.s.fields]\nstatus = { type = \"string\" }\n[taxonomies.status]\n");
+        assert!(c.is_none());
+        assert!(diags.iter().any(|d| d.code == "config/taxonomy"));
+    }
+}

@@ -1,0 +1,20 @@
+//! canon turns a folder of Markdown with front-matter taxonomy into one cross-linked,
+//! accessible static site of delivery methods, security standards and e-learning modules.
+//!
+//! The pipeline flows one way: [`config`] reads `canon.toml`; [`load`] reads every file;
+//! [`validate`] checks front matter against the collection schemas; [`resolve`] gives every
+//! page its URL and works out sections, taxonomies, references and links; [`render`] turns
+//! Markdown and templates into HTML in parallel; [`write`] swaps the result into the output
+//! folder atomically. [`pipeline`] is the only caller of the stages. Problems are
+//! [`diagnostics`], collected by every stage and printed only at the edge.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod validate;
+pub mod resolve;
+pub mod render;
+pub mod write;
+pub mod pipeline;
+pub mod scaffold;

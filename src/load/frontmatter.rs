@@ -1,0 +1,432 @@
+//! Splits a Markdown file into front matter and body, and parses the front matter with the
+//! byte span of every key, value and list item.
+//!
+//! Input: the file text (BOM already removed). Output: [`Split`] and [`FrontMatter`], whose
+//! spans are offsets into the whole file so diagnostics can point at file:line:col. Handles CRLF,
+//! `---` (YAML, closed by `---` or `...`) and `+++` (TOML). YAML values come from gray_matter's
+//! YAML engine; gray_matter cannot locate anything, so a second, cheap pass over yaml-rust2's
+//! marked events (the parser gray_matter itself uses) records where each key and value starts.
+//! TOML is parsed once by the toml crate, which keeps spans. Does not interpret fields.
+
+use std::ops::Range;
+
+use gray_matter::engine::Engine;
+use indexmap::IndexMap;
+use serde_json::Value;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// The front-matter syntax of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `---` … `---`
+    Yaml,
+    /// `+++` … `+++`
+    Toml,
+}
+
+/// Where the parts of a file are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Syntax of the front matter, if the file has any.
+    pub format: Option<Format>,
+    /// The opening delimiter line (without its line break).
+    pub open: Range<usize>,
+    /// The front matter between the delimiters.
+    pub matter: Range<usize>,
+    /// The Markdown body.
+    pub body: Range<usize>,
+    /// The front matter was opened but never closed.
+    pub unterminated: bool,
+}
+
+/// Splits `text` into front matter and body.
+pub fn split(text: &str) -> Split {
+    let none = Split {
+        format: None,
+        open: 0..0,
+        matter: 0..0,
+        body: 0..text.len(),
+        unterminated: false,
+    };
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let first = text[..first_end].trim_end_matches('\r').trim_end();
+    let (format, closers): (Format, &[&str]) = match first {
+        "---" => (Format::Yaml, &["---", "..."]),
+        "+++" => (Format::Toml, &["+++"]),
+        _ => return none,
+    };
+    let open = 0..first.len();
+    let matter_start = (first_end + 1).min(text.len());
+    let mut pos = matter_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end_matches('\r').trim_end();
+        if closers.contains(&line) {
+            return Split {
+                format: Some(format),
+                open,
+                matter: matter_start..pos,
+                body: (end + 1).min(text.len())..text.len(),
+                unterminated: false,
+            };
+        }
+        pos = end + 1;
+    }
+    Split {
+        format: Some(format),
+        open,
+        matter: matter_start..text.len(),
+        body: text.len()..text.len(),
+        unterminated: true,
+    }
+}
+
+/// One top-level front-matter field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The parsed value (TOML dates become `YYYY-MM-DD…` strings).
+    pub value: Value,
+    /// The key, as written.
+    pub key: Range<usize>,
+    /// The value (for a list: the whole list).
+    pub span: Range<usize>,
+    /// Each item of a list value.
+    pub items: Vec<Range<usize>>,
+}
+
+/// The parsed front matter, keys in the order written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    /// Top-level fields.
+    pub fields: IndexMap<String, Field>,
+}
+
+/// A front-matter syntax error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, in file offsets.
+    pub span: Range<usize>,
+}
+
+/// Parses the front matter of `text` described by `split`.
+pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, SyntaxError> {
+    let matter = &text[split.matter.clone()];
+    let base = split.matter.start;
+    match split.format {
+        None => Ok(FrontMatter::default()),
+        Some(Format::Yaml) => parse_yaml(matter, base, split.open.clone()),
+        Some(Format::Toml) => parse_toml(matter, base, split.open.clone()),
+    }
+}
+
+fn not_a_table(kind: &str, open: Range<usize>) -> SyntaxError {
+    SyntaxError {
+        message: format!("front matter must be a set of `key: value` fields, not {kind}"),
+        span: open,
+    }
+}
+
+fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatter, SyntaxError> {
+    if matter.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    let pod = gray_matter::engine::YAML::parse(matter).map_err(|e| yaml_error(matter, base, &e.to_string()))?;
+    let value: Value = pod.deserialize().map_err(|e| SyntaxError {
+        message: format!("front matter could not be read: {e}"),
+        span: open.clone(),
+    })?;
+    let map = match value {
+        Value::Object(map) => map,
+        Value::Null => return Ok(FrontMatter::default()),
+        Value::Array(_) => return Err(not_a_table("a list", open)),
+        _ => return Err(not_a_table("a single value", open)),
+    };
+    let mut spans = YamlSpans { text: matter, ..Default::default() };
+    Parser::new_from_str(matter)
+        .load(&mut spans, false)
+        .map_err(|e| marker_error(matter, base, e.marker(), e.info()))?;
+    let mut fields = IndexMap::new();
+    for (key, key_span, value_span, items) in spans.top {
+        let Some(value) = map.get(&key) else { continue };
+        let to_file = |r: Range<usize>| r.start + base..r.end + base;
+        fields.insert(
+            key,
+            Field {
+                value: value.clone(),
+                key: to_file(key_span),
+                span: to_file(value_span),
+                items: items.into_iter().map(to_file).collect(),
+            },
+        );
+    }
+    Ok(FrontMatter { fields })
+}
+
+/// Locates a YAML error: gray_matter returns only text, so the scan is repeated for the marker.
+fn yaml_error(matter: &str, base: usize, fallback: &str) -> SyntaxError {
+    let mut sink = YamlSpans { text: matter, ..Default::default() };
+    match Parser::new_from_str(matter).load(&mut sink, false) {
+        Err(e) => marker_error(matter, base, e.marker(), e.info()),
+        Ok(()) => SyntaxError {
+            message: format!("invalid YAML: {fallback}"),
+            span: base..base,
+        },
+    }
+}
+
+fn marker_error(matter: &str, base: usize, m: &Marker, info: &str) -> SyntaxError {
+    let at = marker_offset(matter, m);
+    SyntaxError {
+        message: format!("invalid YAML: {info}"),
+        span: base + at..base + (at + 1).min(matter.len()).max(at),
+    }
+}
+
+/// Byte offset of a yaml-rust2 marker (1-based line, 0-based column in characters).
+fn marker_offset(text: &str, m: &Marker) -> usize {
+    let mut line_start = 0;
+    for _ in 1..m.line() {
+        match text[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line = &text[line_start..];
+    let col = line.char_indices().nth(m.col()).map_or(line.len(), |(i, _)| i);
+    (line_start + col).min(text.len())
+}
+
+/// Records the span of each top-level key, its value and each item of a sequence value.
+#[derive(Default)]
+struct YamlSpans<'a> {
+    text: &'a str,
+    depth: usize,
+    /// Top-level map: expecting a key (true) or a value (false).
+    want_key: bool,
+    current: Option<(String, Range<usize>)>,
+    value_start: usize,
+    items: Vec<Range<usize>>,
+    top: Vec<(String, Range<usize>, Range<usize>, Vec<Range<usize>>)>,
+    last_end: usize,
+}
+
+impl YamlSpans<'_> {
+    fn finish_value(&mut self, end: usize) {
+        if let Some((key, key_span)) = self.current.take() {
+            let items = std::mem::take(&mut self.items);
+            let end = end.max(self.value_start);
+            self.top.push((key, key_span, self.value_start..end, items));
+        }
+        self.want_key = true;
+    }
+}
+
+impl MarkedEventReceiver for YamlSpans<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = marker_offset(self.text, &mark);
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                self.depth += 1;
+                if self.depth == 1 {
+                    self.want_key = true;
+                } else if self.depth == 2 && !self.want_key {
+                    self.value_start = at;
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if self.depth == 2 && !self.want_key {
+                    let end = self.last_end.max(at);
+                    self.finish_value(end);
+                }
+                self.depth = self.depth.saturating_sub(1);
+            }
+            Event::Scalar(value, ..) => {
+                let end = scalar_end(self.text, at);
+                self.last_end = end;
+                if self.depth == 1 && self.want_key {
+                    self.current = Some((value, at..end));
+                    self.want_key = false;
+                } else if self.depth == 1 {
+                    self.value_start = at;
+                    self.finish_value(end);
+                } else if self.depth == 2 && !self.want_key {
+                    self.items.push(at..end);
+                }
+            }
+            Event::Alias(_) => {
+                if self.depth == 1 && !self.want_key {
+                    self.value_start = at;
+                    let end = scalar_end(self.text, at);
+                    self.finish_value(end);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// End of the scalar token that starts at `start`: the closing quote, or the end of a plain
+/// value (before a comment, a flow separator or the line end).
+fn scalar_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        Some((_, q @ ('"' | '\''))) => {
+            let mut escaped = false;
+            for (i, c) in chars {
+                if q == '"' && c == '\\' && !escaped {
+                    escaped = true;
+                    continue;
+                }
+                if c == q && !escaped {
+                    return start + i + 1;
+                }
+                if c == '\n' {
+                    return start + i;
+                }
+                escaped = false;
+            }
+            text.len()
+        }
+        Some((_, '|' | '>')) => start + 1,
+        _ => {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let line = &rest[..line_end];
+            let mut end = line.len();
+            for pat in [" #", ",", "]", "}", ": "] {
+                if let Some(i) = line.find(pat) {
+                    if i > 0 {
+                        end = end.min(i);
+                    }
+                }
+            }
+            start + line[..end].trim_end_matches(['\r', ' ', '\t']).len()
+        }
+    }
+}
+
+fn parse_toml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatter, SyntaxError> {
+    let table = toml::de::DeTable::parse(matter).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        SyntaxError {
+            message: format!("invalid TOML: {}", e.message().lines().next().unwrap_or("")),
+            span: base + span.start..base + span.end,
+        }
+    })?;
+    let _ = open;
+    let mut fields = IndexMap::new();
+    for (key, value) in table.get_ref().iter() {
+        let items = match value.get_ref() {
+            toml::de::DeValue::Array(a) => a.iter().map(|v| base + v.span().start..base + v.span().end).collect(),
+            _ => Vec::new(),
+        };
+        fields.insert(
+            key.get_ref().to_string(),
+            Field {
+                value: de_to_json(value.get_ref()),
+                key: base + key.span().start..base + key.span().end,
+                span: base + value.span().start..base + value.span().end,
+                items,
+            },
+        );
+    }
+    Ok(FrontMatter { fields })
+}
+
+fn de_to_json(v: &toml::de::DeValue<'_>) -> Value {
+    use toml::de::DeValue as D;
+    match v {
+        D::String(s) => Value::String(s.to_string()),
+        D::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            let digits = digits.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b");
+            i64::from_str_radix(digits, i.radix()).map_or(Value::Null, Value::from)
+        }
+        D::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        D::Boolean(b) => Value::Bool(*b),
+        D::Datetime(d) => Value::String(d.to_string()),
+        D::Array(a) => Value::Array(a.iter().map(|v| de_to_json(v.get_ref())).collect()),
+        D::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.get_ref().to_string(), de_to_json(v.get_ref()))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at<'a>(text: &'a str, r: &Range<usize>) -> &'a str {
+        &text[r.clone()]
+    }
+
+    #[test]
+    fn splits_yaml_toml_crlf_and_none() {
+        let s = split("---\r\ntitle: A\r\n---\r\nBody\r\n");
+        assert_eq!(s.format, Some(Format::Yaml));
+        assert_eq!(s.matter, 5..15);
+        assert_eq!(s.body.start, 20);
+        let s = split("+++\ntitle = 'A'\n+++\n# Hi\n");
+        assert_eq!(s.format, Some(Format::Toml));
+        assert!(!s.unterminated);
+        let s = split("# Just Markdown\n---\n");
+        assert_eq!(s.format, None);
+        assert_eq!(s.body, 0..20);
+        let s = split("---\ntitle: A\n");
+        assert!(s.unterminated);
+    }
+
+    #[test]
+    fn yaml_fields_have_spans() {
+        let text = "---\ntitle: Access control\nstatus: actve # typo\ntopic:\n  - identity\n  - \"access\"\ntags: [a, b]\n---\nbody";
+        let s = split(text);
+        let fm = parse(text, &s).expect("parses");
+        let status = &fm.fields["status"];
+        assert_eq!(status.value, Value::String("actve".into()));
+        assert_eq!(at(text, &status.span), "actve");
+        assert_eq!(at(text, &status.key), "status");
+        let topic = &fm.fields["topic"];
+        assert_eq!(topic.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(), ["identity", "\"access\""]);
+        let tags = &fm.fields["tags"];
+        assert_eq!(tags.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(fm.fields.keys().collect::<Vec<_>>(), ["title", "status", "topic", "tags"]);
+    }
+
+    #[test]
+    fn yaml_errors_are_located() {
+        let text = "---\ntitle: A\nbad: [unclosed\nnext: 1\n---\n";
+        let s = split(text);
+        let e = parse(text, &s).expect_err("invalid");
+        assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
+        assert!(e.span.start > 4, "{:?}", e.span);
+    }
+
+    #[test]
+    fn front_matter_must_be_a_map() {
+        let text = "---\n- a\n- b\n---\n";
+        let e = parse(text, &split(text)).expect_err("a list");
+        assert!(e.message.contains("not a list"));
+        let text = "---\njust words\n---\n";
+        assert!(parse(text, &split(text)).is_err());
+    }
+
+    #[test]
+    fn toml_fields_have_spans_and_dates_are_strings() {
+        let text = "+++\ntitle = \"A\"\ndate = 2024-03-01\nweight = 3\naudience = [\"x\", \"y\"]\n+++\n";
+        let fm = parse(text, &split(text)).expect("parses");
+        assert_eq!(fm.fields["date"].value, Value::String("2024-03-01".into()));
+        assert_eq!(fm.fields["weight"].value, Value::from(3));
+        assert_eq!(at(text, &fm.fields["date"].span), "2024-03-01");
+        assert_eq!(fm.fields["audience"].items.len(), 2);
+        let bad = "+++\ntitle = \n+++\n";
+        let e = parse(bad, &split(bad)).expect_err("invalid");
+        assert!(e.message.starts_with("invalid TOML"));
+    }
+}

@@ -1,0 +1,304 @@
+//! Every read of the site: content pages, co-located files, templates and static assets.
+//!
+//! Input: a checked [`Config`]. Output: [`Inputs`], with every text file registered in the
+//! [`SourceMap`] so later stages can point into it. This is the only stage that reads the site;
+//! the stages after it take and return values.
+
+pub mod frontmatter;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::{display_name, Config, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// A Markdown file as read.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// Its id in the source map.
+    pub file: FileId,
+    /// Path under the content folder, `/`-separated (`standards/access-control.md`).
+    pub rel: String,
+    /// The text, without a BOM.
+    pub text: Arc<str>,
+}
+
+/// Where an asset's bytes come from.
+#[derive(Debug, Clone)]
+pub enum AssetSource {
+    /// A file on disk.
+    Disk(PathBuf),
+    /// A file of the built-in theme.
+    Embedded(&'static [u8]),
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path under the output folder, `/`-separated.
+    pub rel: String,
+    /// Its bytes.
+    pub source: AssetSource,
+}
+
+/// A Tera template.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Name used in `{% extends %}` and by the renderer (`page.html`).
+    pub name: String,
+    /// Its id in the source map.
+    pub file: FileId,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Everything the build reads.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Markdown files, sorted by path.
+    pub pages: Vec<RawPage>,
+    /// Files copied as they are: theme static, site static, then co-located content files.
+    pub assets: Vec<Asset>,
+    /// Templates: the theme's, with the site's own replacing any of the same name.
+    pub templates: Vec<TemplateSource>,
+}
+
+/// Folder names never treated as content.
+const SKIP_DIRS: &[&str] = &["node_modules", "target"];
+
+/// Whether a file name is a Markdown page.
+pub fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown") || name.ends_with(".md.erb")
+}
+
+enum Found {
+    Page(String, PathBuf),
+    Asset(String, PathBuf),
+}
+
+/// Reads the whole site.
+pub fn load(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Inputs> {
+    let mut inputs = Inputs::default();
+    load_theme(config, sources, diags, &mut inputs)?;
+    let found = walk_content(config, diags)?;
+    let mut page_paths = Vec::new();
+    for f in found {
+        match f {
+            Found::Page(rel, path) => page_paths.push((rel, path)),
+            Found::Asset(rel, path) => inputs.assets.push(Asset {
+                rel,
+                source: AssetSource::Disk(path),
+            }),
+        }
+    }
+    let read: Vec<(String, PathBuf, Result<String, ReadError>)> = page_paths
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let text = read_text(&path);
+            (rel, path, text)
+        })
+        .collect();
+    for (rel, path, text) in read {
+        let name = display_name(&config.root, &path);
+        match text {
+            Ok(text) => {
+                let text: Arc<str> = Arc::from(text);
+                let file = sources.add(name, text.clone());
+                inputs.pages.push(RawPage { file, rel, text });
+            }
+            Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
+            Err(ReadError::Encoding(why)) => {
+                let file = sources.add(name, Arc::from(""));
+                diags.push(
+                    Diagnostic::error("load/encoding", why)
+                        .label(file, 0..0, "in this file")
+                        .help("save the file as UTF-8"),
+                );
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+enum ReadError {
+    Io(std::io::Error),
+    Encoding(String),
+}
+
+/// Reads a text file as UTF-8, dropping a BOM.
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ReadError::Encoding("file is UTF-16, not UTF-8".into()));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(ReadError::Encoding(format!("file is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to()))),
+    }
+}
+
+fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<Found>> {
+    let content = &config.content_dir;
+    if !content.is_dir() {
+        anyhow::bail!("content folder `{}` does not exist", content.display());
+    }
+    let content_is_root = same_path(content, &config.root);
+    let mut found = Vec::new();
+    let walker = WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
+    let mut it = walker.filter_entry(|e| {
+        if e.depth() == 0 {
+            return true;
+        }
+        let name = e.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            return false;
+        }
+        if e.file_type().is_dir() {
+            if name.starts_with('_') || SKIP_DIRS.contains(&name.as_ref()) || same_path(e.path(), &config.output_dir) {
+                return false;
+            }
+            if content_is_root && e.depth() == 1 && matches!(name.as_ref(), "themes" | "templates" | "static") {
+                return false;
+            }
+        }
+        true
+    });
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                anyhow::bail!("failed to read `{path}`: {e}");
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let Ok(rel_path) = path.strip_prefix(content) else { continue };
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(Diagnostic::warning("load/file-name", format!("skipped `{}`: its name is not UTF-8", path.display())));
+            continue;
+        };
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning("load/symlink", format!("skipped symbolic link `{rel}`: canon does not follow links"))
+                    .help("copy the file into the content folder instead"),
+            );
+            it.skip_current_dir();
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if content_is_root && entry.depth() == 1 && name == CONFIG_FILE {
+            continue;
+        }
+        if is_markdown(&name) {
+            found.push(Found::Page(rel, path));
+        } else {
+            found.push(Found::Asset(rel, path));
+        }
+    }
+    Ok(found)
+}
+
+fn load_theme(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics, inputs: &mut Inputs) -> anyhow::Result<()> {
+    let theme_dir = config.root.join("themes").join(&config.theme);
+    if theme_dir.is_dir() {
+        read_templates(config, &theme_dir.join("templates"), sources, diags, inputs)?;
+        read_static(&theme_dir.join("static"), inputs)?;
+    } else if config.theme == "default" {
+        for (name, text) in theme::TEMPLATES {
+            let file = sources.add(format!("<built-in theme>/templates/{name}"), Arc::from(*text));
+            inputs.templates.push(TemplateSource {
+                name: (*name).to_string(),
+                file,
+                text: Arc::from(*text),
+            });
+        }
+        for (rel, bytes) in theme::STATIC {
+            inputs.assets.push(Asset {
+                rel: (*rel).to_string(),
+                source: AssetSource::Embedded(bytes),
+            });
+        }
+    } else {
+        anyhow::bail!("theme `{}` not found: there is no folder `{}`", config.theme, theme_dir.display());
+    }
+    read_templates(config, &config.root.join("templates"), sources, diags, inputs)?;
+    read_static(&config.root.join("static"), inputs)?;
+    Ok(())
+}
+
+fn read_templates(config: &Config, dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics, inputs: &mut Inputs) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Some(name) = path.strip_prefix(dir).ok().and_then(Path::to_str).map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        if name.split('/').any(|s| s.starts_with('.')) {
+            continue;
+        }
+        let display = display_name(&config.root, path);
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
+            Err(ReadError::Encoding(why)) => {
+                let file = sources.add(display, Arc::from(""));
+                diags.push(Diagnostic::error("template/encoding", why).label(file, 0..0, "in this template"));
+                continue;
+            }
+        };
+        let text: Arc<str> = Arc::from(text);
+        let file = sources.add(display, text.clone());
+        inputs.templates.retain(|t| t.name != name);
+        inputs.templates.push(TemplateSource { name, file, text });
+    }
+    Ok(())
+}
+
+fn read_static(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        if rel.split('/').any(|s| s.starts_with('.')) {
+            continue;
+        }
+        inputs.assets.retain(|a| a.rel != rel);
+        inputs.assets.push(Asset {
+            rel,
+            source: AssetSource::Disk(entry.path().to_path_buf()),
+        });
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same place (comparing canonical forms where they exist).
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,50 @@
+//! `canon`: arguments -> pipeline -> report -> exit code. Exit codes: 0 built, 1 errors in
+//! the site, 2 could not run.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use canon::cli::{Cli, Command, Format};
+use canon::diagnostics::render::{emit_to_stderr, Style};
+use canon::pipeline::{self, BuildOptions};
+use canon::scaffold;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Build(args) => run(args.options(std::io::stderr().is_terminal()), args.common.format, "built"),
+        Command::Check(args) => run(args.options(std::io::stderr().is_terminal()), args.common.format, "checked"),
+        Command::Init { dir } => scaffold::init(dir).map(|msg| {
+            say(&msg);
+            0
+        }),
+        Command::New { collection, slug, root } => scaffold::new_page(root, collection, slug).map(|msg| {
+            say(&msg);
+            0
+        }),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            say(&format!("error: {e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn run(opts: BuildOptions, format: Format, verb: &str) -> anyhow::Result<u8> {
+    let report = pipeline::build(&opts)?;
+    let style = match format {
+        Format::Rich => Style::Rich,
+        Format::Short => Style::Short,
+    };
+    emit_to_stderr(&report.diags, &report.sources, style, std::io::stderr().is_terminal());
+    say(&report.summary(verb));
+    Ok(report.exit_code() as u8)
+}

@@ -1,0 +1,158 @@
+//! The only caller of the stages: config -> load -> validate -> resolve -> render -> write.
+//!
+//! Each stage adds to one [`Diagnostics`]; the pipeline stops before writing when any is an
+//! error, so the previous site stays as it was. Failures to run at all (unreadable folder,
+//! refused output folder) are `Err`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::{self, Config};
+use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::write::WriteStats;
+use crate::{load, render, resolve, validate, write};
+
+/// What `canon build` and `canon check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Output folder, overriding `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Base URL, overriding `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Write the site (`build`) or only check it (`check`).
+    pub write: bool,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// Show a progress bar (on a terminal, for long builds).
+    pub progress: bool,
+    /// Link to folders' `index.html`, overriding `index_links`.
+    pub index_links: bool,
+}
+
+/// What a run found and did.
+pub struct Report {
+    /// Every file read, for printing diagnostics.
+    pub sources: SourceMap,
+    /// Everything found.
+    pub diags: Diagnostics,
+    /// Pages per collection, then `other`, for the summary line.
+    pub counts: Vec<(String, usize)>,
+    /// Pages in all.
+    pub pages: usize,
+    /// Where the site was written, if it was.
+    pub output: Option<PathBuf>,
+    /// What was written.
+    pub written: Option<WriteStats>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    fn new(sources: SourceMap, diags: Diagnostics, start: Instant) -> Report {
+        Report { sources, diags, counts: Vec::new(), pages: 0, output: None, written: None, elapsed: start.elapsed() }
+    }
+
+    /// The process exit code: 0 when there are no errors, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.diags.has_errors())
+    }
+
+    /// One line: pages per collection, warnings, errors, time.
+    pub fn summary(&self, verb: &str) -> String {
+        let counts: Vec<String> = self.counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let breakdown = if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) };
+        let into = match &self.output {
+            Some(o) => format!(" into {}", config::display_name(o, o)),
+            None => String::new(),
+        };
+        let errors = self.diags.errors();
+        let warnings = self.diags.warnings();
+        format!(
+            "canon: {verb} {} page{}{breakdown}{into} in {:.2} s: {errors} error{}, {warnings} warning{}",
+            self.pages,
+            plural(self.pages),
+            self.elapsed.as_secs_f64(),
+            plural(errors),
+            plural(warnings)
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Loads and checks the configuration, applying command-line overrides.
+pub fn load_config(opts: &BuildOptions, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+    if !opts.root.is_dir() {
+        anyhow::bail!("site root `{}` is not a folder", opts.root.display());
+    }
+    let Some(mut config) = config::load(&opts.root, sources, diags)? else {
+        return Ok(None);
+    };
+    config.drafts = opts.drafts;
+    config.index_links |= opts.index_links;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url).map_err(anyhow::Error::msg)?;
+    }
+    if let Some(out) = &opts.output {
+        config.output_dir = out.clone();
+    }
+    Ok(Some(config))
+}
+
+/// Runs the whole pipeline once.
+pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
+    let start = Instant::now();
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let Some(config) = load_config(opts, &mut sources, &mut diags)? else {
+        return Ok(Report::new(sources, diags, start));
+    };
+    if opts.write {
+        // Refuse a dangerous output folder before doing any work.
+        write::check_output_dir(&config.output_dir, &config)?;
+    }
+    let inputs = load::load(&config, &mut sources, &mut diags)?;
+    let pages = validate::validate(inputs.pages, &config, &mut diags);
+    let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
+    let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);
+    let progress = if opts.progress && site.pages.len() >= 200 {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} rendering {pos}/{len} {wide_bar}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let output = render::render(&site, &config, &inputs.templates, inputs.assets, &sources, &progress, &mut diags);
+    progress.finish_and_clear();
+    if opts.strict {
+        diags.promote_warnings();
+    }
+    let mut report = Report::new(SourceMap::default(), Diagnostics::default(), start);
+    report.pages = site.pages.len();
+    for name in config.collections.keys() {
+        let n = site.pages.iter().filter(|p| p.collection.as_deref() == Some(name)).count();
+        report.counts.push((name.clone(), n));
+    }
+    let other = site.pages.iter().filter(|p| p.collection.is_none()).count();
+    if !report.counts.is_empty() {
+        report.counts.push(("other".into(), other));
+    }
+    if let (Some(output), true, false) = (output, opts.write, diags.has_errors()) {
+        report.written = Some(write::write(&output, &config.output_dir, &config)?);
+        report.output = Some(config.output_dir.clone());
+    }
+    report.sources = sources;
+    report.diags = diags;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}

@@ -1,0 +1,342 @@
+//! The values templates see: `site`, `page`, `section`, `taxonomy`, `term`. Everything a
+//! template shows is computed here (escaped where it is HTML), so templates stay simple and
+//! the README can describe one stable context. URLs are site-rooted (`/base/standards/x/`);
+//! the renderer makes them relative afterwards.
+
+use serde_json::{json, Value};
+
+use super::markdown::{escape_html, Rendered};
+use crate::config::{Config, FieldKind};
+use crate::resolve::{Section, SectionKind, Site};
+use crate::validate::parse_date;
+
+/// `2025-03-04` -> `4 March 2025`.
+pub fn display_date(iso: &str) -> String {
+    match parse_date(iso) {
+        Some(d) => d.strftime("%-d %B %Y").to_string(),
+        None => iso.to_string(),
+    }
+}
+
+/// The `site` value, shared by every page.
+pub fn site_value(site: &Site, config: &Config) -> Value {
+    let collections: Vec<Value> = config
+        .collections
+        .values()
+        .filter_map(|c| {
+            let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name))?;
+            let count = site.pages.iter().enumerate().filter(|(i, p)| p.collection.as_deref() == Some(&c.name) && !site.is_index[*i]).count();
+            Some(json!({
+                "name": c.name,
+                "title": c.title,
+                "description": c.description,
+                "path": config.rooted(&s.path),
+                "count": count,
+            }))
+        })
+        .collect();
+    let taxonomies: Vec<Value> = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let tax = &config.taxonomies[&t.name];
+            json!({
+                "name": t.name,
+                "title": tax.title,
+                "description": tax.description,
+                "path": config.rooted(&t.path),
+                "count": t.terms.iter().filter(|t| !t.pages.is_empty()).count(),
+            })
+        })
+        .collect();
+    // Top-level folders that are not collections, for the home page and the menu.
+    let sections: Vec<Value> = site.sections[0]
+        .subsections
+        .iter()
+        .map(|&s| &site.sections[s])
+        .filter(|s| s.kind == SectionKind::Folder)
+        .map(|s| json!({"title": s.title, "path": config.rooted(&s.path), "count": count_pages(site, s)}))
+        .collect();
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "language": config.language,
+        "home": config.rooted("/"),
+        "css": config.rooted("/canon.css"),
+        "icon": config.rooted("/favicon.svg"),
+        "feed": config.rooted("/atom.xml"),
+        "collections": collections,
+        "sections": sections,
+        "taxonomies": taxonomies,
+        "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
+    })
+}
+
+fn count_pages(site: &Site, s: &Section) -> usize {
+    s.pages.len() + s.subsections.iter().map(|&c| count_pages(site, &site.sections[c]) + usize::from(site.sections[c].index_page.is_some())).sum::<usize>()
+}
+
+/// Breadcrumbs for a site path: every ancestor, home first, the path itself left out.
+pub fn breadcrumbs(site: &Site, config: &Config, path: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    if path == "/" {
+        return out;
+    }
+    out.push(json!({"title": "Home", "path": config.rooted("/")}));
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    for n in 1..segs.len() {
+        let p = format!("/{}/", segs[..n].join("/"));
+        let title = site
+            .title_at(&p)
+            .map(str::to_string)
+            .or_else(|| site.taxonomies.iter().find(|t| t.path == p).map(|t| config.taxonomies[&t.name].title.clone()));
+        if let Some(title) = title {
+            out.push(json!({"title": title, "path": config.rooted(&p)}));
+        }
+    }
+    out
+}
+
+/// A page as a list entry.
+pub fn card(site: &Site, config: &Config, i: usize) -> Value {
+    let p = &site.pages[i];
+    let mut meta: Vec<String> = Vec::new();
+    if let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) {
+        if let Some(id) = c.id_field.as_ref().and_then(|f| p.fields.get(f)).and_then(|v| v.value.as_str()) {
+            meta.push(id.to_string());
+        }
+        for (name, spec) in &c.fields {
+            if let (FieldKind::Enum(_), Some(v)) = (&spec.kind, p.fields.get(name).and_then(|v| v.value.as_str())) {
+                meta.push(v.to_string());
+            }
+        }
+    }
+    let date = p.updated.as_ref().or(p.date.as_ref());
+    json!({
+        "title": p.title,
+        "path": config.rooted(&site.paths[i]),
+        "description": p.description,
+        "meta": meta,
+        "date": date,
+        "date_display": date.map(|d| display_date(d)),
+    })
+}
+
+/// The metadata panel rows of a page: `{label, html}` with values escaped.
+fn meta_rows(site: &Site, config: &Config, i: usize, text_fields: &[(String, String)]) -> Vec<Value> {
+    let p = &site.pages[i];
+    let mut rows = Vec::new();
+    let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else {
+        return rows;
+    };
+    for (name, spec) in &c.fields {
+        let Some(v) = p.fields.get(name) else { continue };
+        let html = match &spec.kind {
+            FieldKind::Text => match text_fields.iter().find(|(n, _)| n == name) {
+                Some((_, html)) => html.clone(),
+                None => continue,
+            },
+            FieldKind::Date => match v.value.as_str() {
+                Some(d) => format!("<time datetime=\"{}\">{}</time>", escape_html(d), escape_html(&display_date(d))),
+                None => continue,
+            },
+            FieldKind::Boolean => (if v.value.as_bool() == Some(true) { "Yes" } else { "No" }).to_string(),
+            FieldKind::Enum(_) => format!("<span class=\"tag\">{}</span>", escape_html(v.value.as_str().unwrap_or(""))),
+            FieldKind::Reference { .. } | FieldKind::References { .. } => {
+                let targets = site.references[i].get(name).cloned().unwrap_or_default();
+                if targets.is_empty() {
+                    continue;
+                }
+                targets
+                    .iter()
+                    .map(|&t| format!("<a href=\"{}\">{}</a>", escape_html(&config.rooted(&site.paths[t])), escape_html(&site.pages[t].title)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            FieldKind::List => {
+                let items: Vec<String> = v.strings_with_spans().into_iter().map(|(s, _)| escape_html(&s)).collect();
+                if items.is_empty() {
+                    continue;
+                }
+                items.join(", ")
+            }
+            FieldKind::String | FieldKind::Integer => match &v.value {
+                Value::String(s) => escape_html(s),
+                other => escape_html(&other.to_string()),
+            },
+        };
+        rows.push(json!({"name": name, "label": spec.label, "html": html}));
+    }
+    rows
+}
+
+fn taxonomy_links(site: &Site, config: &Config, i: usize) -> Vec<Value> {
+    let p = &site.pages[i];
+    site.taxonomies
+        .iter()
+        .filter_map(|t| {
+            let terms = p.taxonomies.get(&t.name)?;
+            if terms.is_empty() {
+                return None;
+            }
+            let terms: Vec<Value> = terms
+                .iter()
+                .filter_map(|(name, _)| t.terms.iter().find(|term| &term.name == name))
+                .map(|term| json!({"name": term.name, "path": config.rooted(&term.path)}))
+                .collect();
+            Some(json!({"name": t.name, "title": config.taxonomies[&t.name].title, "path": config.rooted(&t.path), "terms": terms}))
+        })
+        .collect()
+}
+
+fn link(site: &Site, config: &Config, i: Option<usize>) -> Value {
+    match i {
+        Some(i) => json!({"title": site.pages[i].title, "path": config.rooted(&site.paths[i])}),
+        None => Value::Null,
+    }
+}
+
+/// The `page` value for a content page.
+pub fn page_value(site: &Site, config: &Config, i: usize, body: &Rendered, text_fields: &[(String, String)]) -> Value {
+    let p = &site.pages[i];
+    let path = &site.paths[i];
+    let collection = p.collection.as_deref().and_then(|c| config.collections.get(c)).map(|c| {
+        let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
+        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path))})
+    });
+    let (heading_html, heading_id) = match &body.heading {
+        Some(h) => (h.html.clone(), h.id.clone()),
+        None => (escape_html(&p.title), super::markdown::headings::heading_id(&p.title)),
+    };
+    let (prev, next) = site.prev_next[i];
+    let children: Vec<Value> = match site.sections.iter().find(|s| s.index_page == Some(i)) {
+        Some(s) => children(site, config, s),
+        None => Vec::new(),
+    };
+    let updated = p.updated.as_ref().or(p.date.as_ref());
+    json!({
+        "title": p.title,
+        "heading_html": heading_html,
+        "heading_id": heading_id,
+        "description": p.description,
+        "path": config.rooted(path),
+        "permalink": config.absolute_url(path),
+        "source": p.rel,
+        "collection": collection,
+        "date": p.date,
+        "date_display": p.date.as_deref().map(display_date),
+        "updated": updated,
+        "updated_display": updated.map(|d| display_date(d)),
+        "meta": meta_rows(site, config, i, text_fields),
+        "taxonomies": taxonomy_links(site, config, i),
+        "content": body.html,
+        "toc": body.toc,
+        "prev": link(site, config, prev),
+        "next": link(site, config, next),
+        "children": children,
+        "extra": p.extra,
+        "breadcrumbs": breadcrumbs(site, config, path),
+    })
+}
+
+/// The listing entries of a section: its pages, then its sub-folders.
+pub fn children(site: &Site, config: &Config, s: &Section) -> Vec<Value> {
+    let mut out: Vec<Value> = s.pages.iter().map(|&i| card(site, config, i)).collect();
+    for &c in &s.subsections {
+        let sub = &site.sections[c];
+        let description = sub.index_page.and_then(|i| site.pages[i].description.clone());
+        out.push(json!({
+            "title": sub.title,
+            "path": config.rooted(&sub.path),
+            "description": description,
+            "meta": [pages_label(count_pages(site, sub))],
+            "folder": true,
+        }));
+    }
+    out
+}
+
+fn pages_label(n: usize) -> String {
+    if n == 1 { "1 page".to_string() } else { format!("{n} pages") }
+}
+
+/// The `section` value for a collection, folder listing or the home page.
+pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&Rendered>) -> Value {
+    let sec = &site.sections[s];
+    let description = match (sec.kind, sec.collection.as_deref()) {
+        (SectionKind::Collection, Some(c)) => Some(config.collections[c].description.clone()).filter(|d| !d.is_empty()),
+        _ => None,
+    }
+    .or_else(|| sec.index_page.and_then(|i| site.pages[i].description.clone()));
+    json!({
+        "title": sec.title,
+        "path": config.rooted(&sec.path),
+        "permalink": config.absolute_url(&sec.path),
+        "kind": match sec.kind { SectionKind::Home => "home", SectionKind::Collection => "collection", SectionKind::Folder => "folder" },
+        "collection": sec.collection,
+        "description": description,
+        "intro": intro.map(|r| r.html.clone()),
+        "pages": children(site, config, sec),
+        "breadcrumbs": breadcrumbs(site, config, &sec.path),
+    })
+}
+
+/// Pages newest first by `updated` or `date`, for the home page and the feed.
+pub fn recent(site: &Site, limit: usize) -> Vec<usize> {
+    let mut dated: Vec<(usize, &str)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.updated.as_deref().or(p.date.as_deref()).map(|d| (i, d)))
+        .collect();
+    dated.sort_by(|a, b| b.1.cmp(a.1).then_with(|| site.pages[a.0].title.cmp(&site.pages[b.0].title)));
+    dated.into_iter().take(limit).map(|(i, _)| i).collect()
+}
+
+/// The `taxonomy` value.
+pub fn taxonomy_value(site: &Site, config: &Config, t: usize) -> Value {
+    let tax = &site.taxonomies[t];
+    let decl = &config.taxonomies[&tax.name];
+    let terms: Vec<Value> = tax
+        .terms
+        .iter()
+        .filter(|term| !term.pages.is_empty())
+        .map(|term| json!({"name": term.name, "path": config.rooted(&term.path), "count": term.pages.len()}))
+        .collect();
+    json!({
+        "name": tax.name,
+        "title": decl.title,
+        "description": decl.description,
+        "path": config.rooted(&tax.path),
+        "permalink": config.absolute_url(&tax.path),
+        "terms": terms,
+        "breadcrumbs": breadcrumbs(site, config, &tax.path),
+    })
+}
+
+/// The `term` value.
+pub fn term_value(site: &Site, config: &Config, t: usize, k: usize) -> Value {
+    let tax = &site.taxonomies[t];
+    let term = &tax.terms[k];
+    let pages: Vec<Value> = term.pages.iter().map(|&i| card(site, config, i)).collect();
+    json!({
+        "name": term.name,
+        "path": config.rooted(&term.path),
+        "permalink": config.absolute_url(&term.path),
+        "taxonomy": {"name": tax.name, "title": config.taxonomies[&tax.name].title, "path": config.rooted(&tax.path)},
+        "pages": pages,
+        "breadcrumbs": breadcrumbs(site, config, &term.path),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(display_date("2025-03-04"), "4 March 2025");
+        assert_eq!(display_date("nonsense"), "nonsense");
+    }
+}

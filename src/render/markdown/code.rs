@@ -1,0 +1,139 @@
+//! Code pass: fenced code is highlighted at build time by syntect into CSS classes (`hl-*`),
+//! so the theme's light and dark palettes colour it with no inline styles and no script.
+//! Unknown languages render as plain escaped code.
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use super::{escape_html, Spanned};
+
+/// Class prefix of highlighted tokens.
+pub const CLASS_PREFIX: &str = "hl-";
+
+/// Syntax definitions, loaded once per build and shared by all threads.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Highlighter {
+    /// Loads syntect's bundled syntax definitions (a compressed dump; no files read).
+    pub fn new() -> Self {
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        }
+    }
+
+    fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        let lang = lang.to_ascii_lowercase();
+        let token = match lang.as_str() {
+            "" | "text" | "txt" | "plain" | "plaintext" | "none" => return None,
+            "shell" | "console" | "zsh" | "sh" | "shell-session" => "bash",
+            "csharp" | "c#" => "cs",
+            "yml" => "yaml",
+            "jsonc" | "json5" => "json",
+            "golang" => "go",
+            "py" | "python3" => "python",
+            "rb" => "ruby",
+            "rs" => "rust",
+            "js" | "node" | "mjs" | "cjs" => "js",
+            "html" | "xhtml" => "html",
+            "plsql" | "tsql" | "mysql" | "postgresql" | "psql" => "sql",
+            other => other,
+        };
+        self.syntaxes.find_syntax_by_token(token)
+    }
+
+    /// Renders one code block: highlighted when the language is known, escaped otherwise.
+    pub fn block(&self, lang: &str, code: &str) -> String {
+        let lang_class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"language-{}\"", escape_html(lang))
+        };
+        let body = self.find(lang).and_then(|syntax| self.highlight(syntax, code)).unwrap_or_else(|| escape_html(code));
+        format!("<pre class=\"code\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n")
+    }
+
+    fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX });
+        for line in LinesWithEndings::from(code) {
+            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        }
+        Some(generator.finalize())
+    }
+}
+
+/// The language named by a fence's info string: its first word (`rust,ignore` -> `rust`).
+fn fence_lang(info: &str) -> &str {
+    let info = info.trim().trim_start_matches('{').trim_start_matches('.');
+    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}').next().unwrap_or("")
+}
+
+pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, highlighter: &Highlighter) -> Vec<Spanned<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut block: Option<(String, String, std::ops::Range<usize>)> = None;
+    for (ev, range) in events {
+        match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => fence_lang(info).to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                block = Some((lang, String::new(), range));
+            }
+            Event::Text(t) if block.is_some() => {
+                if let Some((_, code, _)) = block.as_mut() {
+                    code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, code, start)) = block.take() {
+                    out.push((Event::Html(highlighter.block(&lang, &code).into()), start.start..range.end));
+                }
+            }
+            ev => out.push((ev, range)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render_str;
+    use super::*;
+
+    #[test]
+    fn highlights_known_languages_with_classes_only() {
+        let r = render_str("```rust\nfn main() { let x = \"<hi>\"; }\n```\n");
+        assert!(r.html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">"), "{}", r.html);
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(r.html.contains("&lt;hi&gt;"));
+        assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn unknown_languages_are_escaped_plain_code() {
+        let r = render_str("```nosuchlang\n<script>alert(1)</script>\n```\n");
+        assert!(r.html.contains("<code class=\"language-nosuchlang\">&lt;script&gt;alert(1)&lt;/script&gt;\n</code>"), "{}", r.html);
+        assert!(!r.html.contains("hl-"));
+    }
+
+    #[test]
+    fn fence_languages() {
+        assert_eq!(fence_lang("rust,ignore"), "rust");
+        assert_eq!(fence_lang("python title=\"x\""), "python");
+        assert_eq!(fence_lang("{.yaml}"), "yaml");
+        let h = Highlighter::new();
+        for lang in ["yaml", "yml", "bash", "shell", "python", "json", "sql", "java", "js", "go", "ruby", "xml"] {
+            assert!(h.find(lang).is_some(), "{lang}");
+        }
+    }
+}

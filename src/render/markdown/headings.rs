@@ -1,0 +1,175 @@
+//! Heading pass: every heading gets a stable, unique id (GitHub's rule, or `{#id}` when the
+//! author gives one) and a visible self-link; levels 2 and 3 make the table of contents; a
+//! leading level-1 heading is lifted out so the page template shows it as the page's `<h1>`.
+//! GOV.UK Tech Docs' `# <%= current_page.data.title %>` becomes the page title.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use serde::Serialize;
+
+use super::{escape_html, Context, Spanned};
+use crate::validate::is_title_tag;
+
+/// The lifted leading heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// Its inner HTML.
+    pub html: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    /// Heading id.
+    pub id: String,
+    /// Heading text.
+    pub title: String,
+    /// Sub-headings (level 3 under level 2).
+    pub children: Vec<TocEntry>,
+}
+
+/// A heading id as GitHub makes it: lower case, spaces to `-`, punctuation dropped.
+pub fn heading_id(text: &str) -> String {
+    let id: String = text
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if id.is_empty() { "section".to_string() } else { id }
+}
+
+fn unique(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| !used.contains(candidate))
+        .map(|candidate| {
+            used.insert(candidate.clone());
+            candidate
+        })
+        .unwrap_or(id)
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>) -> (Vec<Spanned<'a>>, Vec<TocEntry>, Option<super::Heading>) {
+    let mut used: HashSet<String> = cx.reserved_ids.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::with_capacity(events.len());
+    let mut toc: Vec<TocEntry> = Vec::new();
+    let mut lifted = None;
+    let mut it = events.into_iter().peekable();
+    let mut first_block = true;
+    while let Some((ev, range)) = it.next() {
+        let Event::Start(Tag::Heading { level, id, classes, attrs: _ }) = ev else {
+            if !matches!(ev, Event::Html(ref h) if h.trim().is_empty()) {
+                first_block = false;
+            }
+            out.push((ev, range));
+            continue;
+        };
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        for (ev, _) in it.by_ref() {
+            match ev {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(ref t) | Event::Code(ref t) => text.push_str(t),
+                _ => {}
+            }
+            inner.push(ev);
+        }
+        let erb_title = is_title_tag(text.trim());
+        let (inner_html, text) = if erb_title {
+            (escape_html(cx.title), cx.title.to_string())
+        } else {
+            let mut h = String::new();
+            pulldown_cmark::html::push_html(&mut h, inner.into_iter());
+            (h, text)
+        };
+        let id = unique(id.map_or_else(|| heading_id(&text), |i| i.to_string()), &mut used);
+        if cx.lift_title && first_block && level == HeadingLevel::H1 && lifted.is_none() {
+            lifted = Some(Heading { html: inner_html, id });
+            first_block = false;
+            continue;
+        }
+        first_block = false;
+        let n = level_num(level);
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+        };
+        let html = format!(
+            "<div class=\"heading\"><h{n} id=\"{id}\"{class}>{inner_html}</h{n}><a class=\"self-link\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to section: {}</span></a></div>\n",
+            escape_html(text.trim())
+        );
+        out.push((Event::Html(html.into()), range));
+        let entry = TocEntry {
+            id,
+            title: text.trim().to_string(),
+            children: Vec::new(),
+        };
+        match level {
+            HeadingLevel::H2 => toc.push(entry),
+            HeadingLevel::H3 => match toc.last_mut() {
+                Some(parent) => parent.children.push(entry),
+                None => toc.push(entry),
+            },
+            _ => {}
+        }
+    }
+    (out, toc, lifted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render_str;
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_stable_and_self_linked() {
+        let r = render_str("# Title\n\n## Scope\n\n### Who it's for\n\n## Scope\n\n## Main content\n\n## Custom {#my-id}\n");
+        let h = r.heading.expect("lifted");
+        assert_eq!((h.html.as_str(), h.id.as_str()), ("Title", "title"));
+        assert!(r.html.contains("<h2 id=\"scope\">Scope</h2><a class=\"self-link\" href=\"#scope\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"scope-1\">"));
+        assert!(r.html.contains("<h2 id=\"main-content-1\">"), "reserved id avoided: {}", r.html);
+        assert!(r.html.contains("<h2 id=\"my-id\">"));
+        assert!(r.html.contains("<h3 id=\"whos-it-for\">") || r.html.contains("<h3 id=\"who-its-for\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 4);
+        assert_eq!(r.toc[0].children.len(), 1);
+        assert!(!r.html.contains("<h1"));
+    }
+
+    #[test]
+    fn erb_title_idiom_uses_page_title() {
+        let r = render_str("# <%= current_page.data.title %>\n\nBody\n");
+        let h = r.heading.expect("lifted");
+        assert_eq!((h.html.as_str(), h.id.as_str()), ("Page title", "page-title"));
+    }
+
+    #[test]
+    fn later_h1_is_not_lifted() {
+        let r = render_str("Intro\n\n# Later\n");
+        assert!(r.heading.is_none());
+        assert!(r.html.contains("<h1 id=\"later\">"));
+    }
+
+    #[test]
+    fn github_ids() {
+        assert_eq!(heading_id("Domain names and DNS records for your service"), "domain-names-and-dns-records-for-your-service");
+        assert_eq!(heading_id("What is GitHub Copilot?"), "what-is-github-copilot");
+        assert_eq!(heading_id("snake_case & C#"), "snake_case--c");
+    }
+}

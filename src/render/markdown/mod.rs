@@ -1,0 +1,148 @@
+//! Markdown body -> HTML, one pass per feature over pulldown-cmark's events.
+//!
+//! Input: the body text, its offset in the file, and a [`Context`] (highlighter, link
+//! rewriter, title). Output: [`Rendered`]: the HTML, the table of contents, the leading `#`
+//! heading lifted out for the page template, and warnings with file spans. Each feature is its
+//! own pass in its own file: [`links`] (rewrites and image alt text), [`code`] (syntect),
+//! [`blocks`] (alerts, tables, task lists), [`headings`] (ids, self-links, contents). Bodies
+//! are never run through a template engine: `{{ }}` stays as written.
+
+pub mod blocks;
+pub mod code;
+pub mod headings;
+pub mod links;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use crate::diagnostics::{Diagnostic, FileId};
+pub use code::Highlighter;
+pub use headings::{Heading, TocEntry};
+pub use links::{LinkOutcome, LinkRewriter};
+
+/// An event with its byte range in the body.
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// What a body render needs to know.
+pub struct Context<'a> {
+    /// The page's file, for diagnostics.
+    pub file: FileId,
+    /// Offset of the body in the file.
+    pub offset: usize,
+    /// The page title (replaces the Tech Docs ERB title idiom).
+    pub title: &'a str,
+    /// Shared syntax highlighter.
+    pub highlighter: &'a Highlighter,
+    /// Rewrites links between pages.
+    pub links: &'a dyn LinkRewriter,
+    /// Ids the page template uses, which headings must not take.
+    pub reserved_ids: &'a [&'a str],
+    /// Lift a leading `#` heading out of the body (for pages; not for text fields).
+    pub lift_title: bool,
+}
+
+/// A rendered body.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings of level 2 and 3, nested.
+    pub toc: Vec<TocEntry>,
+    /// The leading level-1 heading, if the body starts with one.
+    pub heading: Option<Heading>,
+    /// Warnings with spans in the file.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// The Markdown extensions canon turns on.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_GFM
+}
+
+/// Renders a Markdown body.
+pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
+    let mut diags = Vec::new();
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events = links::apply(events, cx, &mut diags);
+    let events = code::apply(events, cx.highlighter);
+    let events = blocks::apply(events);
+    let (events, toc, heading) = headings::apply(events, cx);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    Rendered { html, toc, heading, diags }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Leaves every link as written.
+    pub(crate) struct KeepLinks;
+    impl LinkRewriter for KeepLinks {
+        fn rewrite(&self, href: &str) -> LinkOutcome {
+            if href.contains("missing") {
+                LinkOutcome::Broken { near: Some("standards/backup.md".into()) }
+            } else if let Some(rest) = href.strip_suffix(".md").filter(|_| !href.contains("://")) {
+                LinkOutcome::Replace(format!("/{rest}/"))
+            } else {
+                LinkOutcome::Keep
+            }
+        }
+    }
+
+    pub(crate) fn render_str(body: &str) -> Rendered {
+        let h = Highlighter::new();
+        let cx = Context {
+            file: 0,
+            offset: 0,
+            title: "Page title",
+            highlighter: &h,
+            links: &KeepLinks,
+            reserved_ids: &["main-content"],
+            lift_title: true,
+        };
+        render(body, &cx)
+    }
+
+    #[test]
+    fn extensions_render() {
+        let r = render_str("| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] todo\n\nSay \"hi\" -- ok[^n]\n\n[^n]: A note.\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>2</del>"));
+        assert!(r.html.contains("type=\"checkbox\" disabled checked aria-label=\"Done\""), "{}", r.html);
+        assert!(r.html.contains("“hi” – ok"), "{}", r.html);
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("class=\"table-wrap\""));
+    }
+
+    #[test]
+    fn template_syntax_in_bodies_stays_literal() {
+        let r = render_str("Use {{ page.title }} and {% raw %}.\n\n```\n{{ .Values.x }}\n```\n");
+        assert!(r.html.contains("{{ page.title }}"), "{}", r.html);
+        assert!(r.html.contains("{% raw %}"));
+        assert!(r.html.contains("{{ .Values.x }}"));
+    }
+}

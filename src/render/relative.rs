@@ -1,0 +1,75 @@
+//! Makes every site-rooted `href` and `src` in a page relative to that page, so the output
+//! works under any base path and straight from disk.
+
+/// Rewrites `href="/base/…"` and `src="/base/…"` in `html` relative to the folder `from`
+/// (a site path such as `/standards/x/`). With `index_links`, links to folders name their
+/// `index.html`.
+pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""].iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min();
+        let Some((i, len)) = next else { break };
+        let (head, tail) = rest.split_at(i + len);
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let value = &tail[..end];
+        match value.strip_prefix(base_path).filter(|_| !value.starts_with("//")) {
+            Some(target) => out.push_str(&relative(from, target, base_path, index_links)),
+            None => out.push_str(value),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The relative URL from site folder `from` to `target` (given without the base path).
+fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
+    let from = from.strip_prefix(base_path).unwrap_or(from.trim_start_matches('/'));
+    let (path, suffix) = match target.find(['#', '?']) {
+        Some(i) => target.split_at(i),
+        None => (target, ""),
+    };
+    let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_segs: Vec<&str> = path.split('/').collect();
+    // The last element of `to_segs` is the file name (empty for a folder).
+    let dir_segs = &to_segs[..to_segs.len() - 1];
+    let common = from_segs.iter().zip(dir_segs.iter()).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from_segs.len() - common);
+    out.push_str(&to_segs[common..].join("/"));
+    if index_links && (out.is_empty() || out.ends_with('/')) {
+        out.push_str("index.html");
+    }
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    out.push_str(suffix);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative("/standards/x/", "standards/y/", "/", false), "../y/");
+        assert_eq!(relative("/standards/x/", "canon.css", "/", false), "../../canon.css");
+        assert_eq!(relative("/", "standards/", "/", false), "standards/");
+        assert_eq!(relative("/", "", "/", false), "./");
+        assert_eq!(relative("/a/", "a/#top", "/", false), "./#top");
+        assert_eq!(relative("/a/b/", "a/", "/", true), "../index.html");
+        assert_eq!(relative("/a/", "", "/", true), "../index.html");
+    }
+
+    #[test]
+    fn rewrites_only_rooted_attributes() {
+        let html = r#"<a href="/docs/a/">A</a> <img src="/docs/i.png"> <a href="https://x/docs/">x</a> <a href="//cdn/x">c</a> <code>href="/docs/a/"</code>"#;
+        let out = relativize(html, "/docs/a/b/", "/docs/", false);
+        assert!(out.contains(r#"<a href="../">A</a>"#), "{out}");
+        assert!(out.contains(r#"src="../../i.png""#), "{out}");
+        assert!(out.contains(r#"href="https://x/docs/""#));
+        assert!(out.contains(r#"href="//cdn/x""#));
+    }
+}

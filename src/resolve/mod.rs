@@ -1,0 +1,622 @@
+//! Gives every page its URL and works out the structure between pages: sections and
+//! collections, previous/next, taxonomies and their terms, aliases, front-matter references,
+//! and the lookup that turns a link as written into a page.
+//!
+//! Input: validated [`Page`]s and the [`Config`]. Output: a [`Site`], and diagnostics for URL
+//! clashes and references that lead nowhere. Pure: reads and writes nothing.
+
+pub mod urls;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use indexmap::IndexMap;
+
+use crate::config::{Config, FieldKind};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId};
+use crate::validate::Page;
+use urls::{join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix};
+
+/// What a section is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    /// The site root.
+    Home,
+    /// The top folder of a declared collection.
+    Collection,
+    /// Any other folder.
+    Folder,
+}
+
+/// A folder of pages.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder under the content root, with a trailing `/` (empty for the root).
+    pub dir: String,
+    /// Site path (`/standards/`).
+    pub path: String,
+    /// Display title.
+    pub title: String,
+    /// What kind of section.
+    pub kind: SectionKind,
+    /// The collection it belongs to.
+    pub collection: Option<String>,
+    /// The page that introduces it (`_index.md`, `index.md`, `README.md`, or `x.md` beside
+    /// folder `x/`).
+    pub index_page: Option<usize>,
+    /// Pages directly in the folder, ordered by weight then title (index page excluded).
+    pub pages: Vec<usize>,
+    /// Sub-folders, ordered by title.
+    pub subsections: Vec<usize>,
+}
+
+impl Section {
+    /// Whether the section is shown by its index page (page template with a list of
+    /// children) rather than a generated listing.
+    pub fn shown_as_page(&self, site: &Site) -> bool {
+        self.kind == SectionKind::Folder
+            && self
+                .index_page
+                .is_some_and(|i| !site.pages[i].rel.rsplit('/').next().unwrap_or("").starts_with("_index"))
+    }
+}
+
+/// A taxonomy term and its pages.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The term as written.
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Site path (`/audience/clinicians/`).
+    pub path: String,
+    /// Pages, ordered by title.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy with its terms.
+#[derive(Debug, Clone)]
+pub struct TaxonomyIndex {
+    /// Name, as in `canon.toml`.
+    pub name: String,
+    /// Site path (`/audience/`).
+    pub path: String,
+    /// Terms, ordered by vocabulary order when controlled, else by name.
+    pub terms: Vec<Term>,
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A page or section, by site path, with its fragment (without `#`) if any.
+    Page {
+        /// Site path.
+        path: String,
+        /// The page, if the target is a page.
+        page: Option<usize>,
+        /// Fragment.
+        fragment: Option<String>,
+    },
+    /// A file copied from the content folder, by site path.
+    Asset(String),
+    /// Another site, a `mailto:`, or anything with a scheme.
+    External,
+    /// Only a fragment on the same page.
+    SamePage(String),
+    /// Internal, but nothing there.
+    Unresolved {
+        /// The closest page path, for a hint.
+        near: Option<String>,
+    },
+}
+
+/// The resolved site.
+#[derive(Debug)]
+pub struct Site {
+    /// Published pages (drafts only with `--drafts`), sorted by source path.
+    pub pages: Vec<Page>,
+    /// Site path of each page.
+    pub paths: Vec<String>,
+    /// Sections; index 0 is the home section.
+    pub sections: Vec<Section>,
+    /// Declared taxonomies with their terms.
+    pub taxonomies: Vec<TaxonomyIndex>,
+    /// Resolved reference fields of each page: field -> target pages.
+    pub references: Vec<IndexMap<String, Vec<usize>>>,
+    /// Previous and next page within a collection.
+    pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// Section each page is in.
+    pub section_of: Vec<usize>,
+    /// Pages that are a section's index.
+    pub is_index: Vec<bool>,
+    /// Alias site paths -> target page.
+    pub aliases: Vec<(String, usize)>,
+    keys: HashMap<String, usize>,
+    section_keys: HashMap<String, usize>,
+    assets: HashSet<String>,
+}
+
+/// Resolves URLs and structure.
+pub fn resolve(pages: Vec<Page>, asset_paths: &[String], config: &Config, diags: &mut Diagnostics) -> Site {
+    let mut pages: Vec<Page> = pages.into_iter().filter(|p| config.drafts || !p.draft).collect();
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let paths: Vec<String> = pages.iter().map(|p| page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str()))).collect();
+    let mut site = Site {
+        paths,
+        sections: Vec::new(),
+        taxonomies: Vec::new(),
+        references: vec![IndexMap::new(); pages.len()],
+        prev_next: vec![(None, None); pages.len()],
+        section_of: vec![0; pages.len()],
+        is_index: vec![false; pages.len()],
+        aliases: Vec::new(),
+        keys: HashMap::new(),
+        section_keys: HashMap::new(),
+        assets: asset_paths.iter().cloned().collect(),
+        pages,
+    };
+    let mut claims = Claims::default();
+    site.check_page_paths(&mut claims, diags);
+    site.build_sections(config);
+    site.build_keys();
+    site.build_taxonomies(config, &mut claims, diags);
+    site.build_aliases(&mut claims, diags);
+    site.build_prev_next(config);
+    site.resolve_references(config, diags);
+    site
+}
+
+/// Who claims each output path, to report clashes.
+#[derive(Default)]
+struct Claims {
+    by_path: HashMap<String, (Option<FileId>, Range<usize>, String)>,
+}
+
+impl Claims {
+    fn claim(&mut self, path: &str, file: Option<FileId>, span: Range<usize>, what: String, diags: &mut Diagnostics) -> bool {
+        if let Some((other_file, other_span, other_what)) = self.by_path.get(path) {
+            let mut d = Diagnostic::error("url/collision", format!("two things would be written to `{path}`: {other_what} and {what}"))
+                .help("rename one of the files, or give one a different `slug`");
+            if let Some(f) = file {
+                d = d.label(f, span, "claims this URL");
+            }
+            if let Some(f) = other_file {
+                d = d.secondary(*f, other_span.clone(), "also claims it");
+            }
+            diags.push(d);
+            return false;
+        }
+        self.by_path.insert(path.to_string(), (file, span, what));
+        true
+    }
+}
+
+impl Site {
+    fn check_page_paths(&mut self, claims: &mut Claims, diags: &mut Diagnostics) {
+        for (i, p) in self.pages.iter().enumerate() {
+            let span = p.slug.as_ref().map_or(0..0, |s| s.1.clone());
+            claims.claim(&self.paths[i], Some(p.file), span, format!("page `{}`", p.rel), diags);
+        }
+    }
+
+    fn build_sections(&mut self, config: &Config) {
+        // Every folder holding a page, and every ancestor of one, is a section.
+        let mut dirs: BTreeMap<String, ()> = BTreeMap::new();
+        dirs.insert(String::new(), ());
+        for p in &self.pages {
+            let mut dir = parent_dir(&p.rel).to_string();
+            while !dir.is_empty() {
+                dirs.insert(dir.clone(), ());
+                let trimmed = dir.trim_end_matches('/');
+                dir = parent_dir(trimmed).to_string();
+            }
+        }
+        let path_to_page: HashMap<&str, usize> = self.paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+        let mut index_of_dir: HashMap<String, usize> = HashMap::new();
+        for dir in dirs.keys() {
+            let path = format!("/{}", dir.replace(' ', "-"));
+            let index_page = path_to_page.get(path.as_str()).copied();
+            let top = dir.split('/').next().unwrap_or("");
+            let collection = config.collections.get(top).map(|c| c.name.clone());
+            let kind = if dir.is_empty() {
+                SectionKind::Home
+            } else if collection.is_some() && dir.trim_end_matches('/') == top {
+                SectionKind::Collection
+            } else {
+                SectionKind::Folder
+            };
+            let title = match (kind, index_page) {
+                (SectionKind::Home, _) => config.title.clone(),
+                (SectionKind::Collection, _) => config.collections[top].title.clone(),
+                (_, Some(i)) => self.pages[i].title.clone(),
+                (_, None) => crate::config::sentence_case(dir.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
+            };
+            if let Some(i) = index_page {
+                self.is_index[i] = true;
+            }
+            index_of_dir.insert(dir.clone(), self.sections.len());
+            self.sections.push(Section {
+                dir: dir.clone(),
+                path,
+                title,
+                kind,
+                collection,
+                index_page,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            });
+        }
+        for i in 0..self.pages.len() {
+            let rel = &self.pages[i].rel;
+            let dir = if self.is_index[i] {
+                // An index page belongs to its own folder's section, found by path.
+                self.sections.iter().position(|s| s.index_page == Some(i)).map(|s| self.sections[s].dir.clone())
+            } else {
+                None
+            };
+            let dir = dir.unwrap_or_else(|| parent_dir(rel).to_string());
+            let s = index_of_dir.get(&dir).copied().unwrap_or(0);
+            self.section_of[i] = s;
+            if !self.is_index[i] {
+                self.sections[s].pages.push(i);
+            }
+        }
+        for s in 1..self.sections.len() {
+            let dir = self.sections[s].dir.trim_end_matches('/').to_string();
+            let parent = parent_dir(&dir).to_string();
+            if let Some(&p) = index_of_dir.get(&parent) {
+                self.sections[p].subsections.push(s);
+            }
+        }
+        let pages = &self.pages;
+        let titles: Vec<String> = self.sections.iter().map(|s| s.title.clone()).collect();
+        for s in &mut self.sections {
+            s.pages.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+            s.subsections.sort_by(|&a, &b| titles[a].to_lowercase().cmp(&titles[b].to_lowercase()));
+        }
+    }
+
+    fn build_keys(&mut self) {
+        for (i, p) in self.pages.iter().enumerate() {
+            self.keys.insert(link_key(&p.rel), i);
+        }
+        for (i, path) in self.paths.iter().enumerate() {
+            self.keys.entry(link_key(path)).or_insert(i);
+        }
+        for (s, sec) in self.sections.iter().enumerate() {
+            if sec.index_page.is_none() {
+                self.section_keys.insert(link_key(&sec.dir), s);
+                self.section_keys.insert(link_key(&sec.path), s);
+            }
+        }
+    }
+
+    fn build_taxonomies(&mut self, config: &Config, claims: &mut Claims, diags: &mut Diagnostics) {
+        for (name, tax) in &config.taxonomies {
+            let path = format!("/{name}/");
+            claims.claim(&path, config.file, 0..0, format!("the `{name}` taxonomy index"), diags);
+            let mut terms: IndexMap<String, Term> = IndexMap::new();
+            let mut first_use: HashMap<String, (FileId, Range<usize>, String)> = HashMap::new();
+            if let Some(vocab) = &tax.terms {
+                for t in vocab {
+                    let slug = slugify(t);
+                    terms.entry(slug.clone()).or_insert(Term {
+                        name: t.clone(),
+                        path: format!("/{name}/{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                }
+            }
+            for (i, p) in self.pages.iter().enumerate() {
+                let Some(list) = p.taxonomies.get(name) else { continue };
+                for (term, span) in list {
+                    let slug = slugify(term);
+                    let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: term.clone(),
+                        path: format!("/{name}/{slug}/"),
+                        slug: slug.clone(),
+                        pages: Vec::new(),
+                    });
+                    if &entry.name != term {
+                        let mut d = Diagnostic::error(
+                            "taxonomy/term-clash",
+                            format!("`{term}` and `{}` are written differently but share the URL `{}`", entry.name, entry.path),
+                        )
+                        .label(p.file, span.clone(), "written this way here")
+                        .help(format!("write the term one way everywhere: `{}`", entry.name));
+                        if let Some((f, s, _)) = first_use.get(&slug) {
+                            d = d.secondary(*f, s.clone(), "and this way here");
+                        }
+                        diags.push(d);
+                        continue;
+                    }
+                    first_use.entry(slug).or_insert((p.file, span.clone(), term.clone()));
+                    entry.pages.push(i);
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            if tax.terms.is_none() {
+                terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            }
+            for t in &mut terms {
+                t.pages.sort_by(|&a, &b| self.pages[a].title.to_lowercase().cmp(&self.pages[b].title.to_lowercase()));
+                if !t.pages.is_empty() {
+                    claims.claim(&t.path, config.file, 0..0, format!("the `{}` term page", t.name), diags);
+                }
+            }
+            self.taxonomies.push(TaxonomyIndex { name: name.clone(), path, terms });
+        }
+        // Sections claim their paths after taxonomies so a clash names the folder.
+        for s in &self.sections {
+            if s.index_page.is_none() {
+                claims.claim(&s.path, None, 0..0, format!("folder `{}`", s.dir), diags);
+            }
+        }
+    }
+
+    fn build_aliases(&mut self, claims: &mut Claims, diags: &mut Diagnostics) {
+        for (i, p) in self.pages.iter().enumerate() {
+            for (alias, span) in &p.aliases {
+                let trimmed = alias.trim().trim_start_matches('/');
+                let ok = !trimmed.is_empty()
+                    && !trimmed.split('/').any(|s| s == ".." || s == ".")
+                    && !trimmed.contains(['\\', '?', '#', '\0']);
+                if !ok {
+                    diags.push(
+                        Diagnostic::error("schema/alias", format!("alias `{alias}` is not a path inside the site"))
+                            .label(p.file, span.clone(), "invalid alias")
+                            .help("write an old path such as `/old/access-policy/`"),
+                    );
+                    continue;
+                }
+                let path = if trimmed.ends_with(".html") || trimmed.ends_with('/') {
+                    format!("/{trimmed}")
+                } else {
+                    format!("/{trimmed}/")
+                };
+                if claims.claim(&path, Some(p.file), span.clone(), format!("an alias of `{}`", p.rel), diags) {
+                    self.aliases.push((path, i));
+                }
+            }
+        }
+    }
+
+    fn build_prev_next(&mut self, config: &Config) {
+        for name in config.collections.keys() {
+            let mut members: Vec<usize> = (0..self.pages.len())
+                .filter(|&i| !self.is_index[i] && self.pages[i].collection.as_deref() == Some(name))
+                .collect();
+            members.sort_by(|&a, &b| order(&self.pages[a], &self.pages[b]));
+            for (k, &i) in members.iter().enumerate() {
+                let prev = k.checked_sub(1).map(|k| members[k]);
+                let next = members.get(k + 1).copied();
+                self.prev_next[i] = (prev, next);
+            }
+        }
+    }
+
+    fn resolve_references(&mut self, config: &Config, diags: &mut Diagnostics) {
+        let mut ids: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else { continue };
+            let Some(id_field) = &c.id_field else { continue };
+            if let Some(id) = p.fields.get(id_field).and_then(|v| v.value.as_str()) {
+                if let Some(&other) = ids.get(&(c.name.as_str(), id)) {
+                    let o = &self.pages[other];
+                    diags.push(
+                        Diagnostic::error("schema/duplicate-id", format!("id `{id}` is used by two {}", c.title.to_lowercase()))
+                            .label(p.file, p.fields[id_field].span.clone(), "used here")
+                            .secondary(o.file, o.fields[id_field].span.clone(), "and here")
+                            .help("give each page its own id"),
+                    );
+                } else {
+                    ids.insert((c.name.as_str(), id), i);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else { continue };
+            let mut resolved = IndexMap::new();
+            for (name, spec) in &c.fields {
+                let filter = match &spec.kind {
+                    FieldKind::Reference { collection } | FieldKind::References { collection } => collection.as_deref(),
+                    _ => continue,
+                };
+                let Some(value) = p.fields.get(name) else { continue };
+                let mut targets = Vec::new();
+                for (target, span) in value.strings_with_spans() {
+                    match self.find_reference(&target, p, filter, &ids) {
+                        Ok(t) => targets.push(t),
+                        Err(near) => {
+                            let what = filter.map_or("page".to_string(), |f| config.collections[f].singular.clone());
+                            diags.push(
+                                Diagnostic::error("schema/reference", format!("`{name}` refers to `{target}`, but there is no such {what}"))
+                                    .label(p.file, span, "no such page")
+                                    .help(match near {
+                                        Some(n) => format!("did you mean `{n}`?"),
+                                        None => "refer to a page by its id or by its path under content/, e.g. `standards/backup.md`".to_string(),
+                                    }),
+                            );
+                        }
+                    }
+                }
+                resolved.insert(name.clone(), targets);
+            }
+            all.push((i, resolved));
+        }
+        for (i, r) in all {
+            self.references[i] = r;
+        }
+    }
+
+    fn find_reference(&self, target: &str, from: &Page, filter: Option<&str>, ids: &HashMap<(&str, &str), usize>) -> Result<usize, Option<String>> {
+        let in_filter = |i: usize| filter.is_none_or(|f| self.pages[i].collection.as_deref() == Some(f));
+        for ((c, id), &i) in ids {
+            if *id == target && filter.is_none_or(|f| f == *c) {
+                return Ok(i);
+            }
+        }
+        let stripped = target.strip_prefix("@/").unwrap_or(target);
+        let mut candidates = vec![link_key(stripped)];
+        if let Some(rel) = join_relative(parent_dir(&from.rel), stripped) {
+            candidates.push(link_key(&rel));
+        }
+        if let Some(f) = filter {
+            candidates.push(link_key(&format!("{f}/{stripped}")));
+        }
+        for key in candidates {
+            if let Some(&i) = self.keys.get(&key) {
+                if in_filter(i) {
+                    return Ok(i);
+                }
+            }
+        }
+        let names: Vec<String> = ids
+            .iter()
+            .filter(|((c, _), _)| filter.is_none_or(|f| f == *c))
+            .map(|((_, id), _)| id.to_string())
+            .chain(
+                self.pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| in_filter(*i))
+                    .map(|(_, p)| strip_source_suffix(&p.rel).to_string()),
+            )
+            .collect();
+        Err(did_you_mean(target, names.iter().map(String::as_str)).map(str::to_string))
+    }
+
+    /// Where a link written in page `from` leads.
+    pub fn resolve_link(&self, from: usize, href: &str, base_path: &str) -> LinkTarget {
+        let href = href.trim();
+        if href.is_empty() {
+            return LinkTarget::SamePage(String::new());
+        }
+        if let Some(frag) = href.strip_prefix('#') {
+            return LinkTarget::SamePage(frag.to_string());
+        }
+        if href.starts_with("//") || has_scheme(href) {
+            return LinkTarget::External;
+        }
+        let (path, fragment) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(f.to_string())),
+            None => (href, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let decoded = percent_decode(path);
+        let rel = if let Some(rest) = decoded.strip_prefix("@/") {
+            Some(rest.to_string())
+        } else if decoded.starts_with('/') {
+            let rest = decoded.strip_prefix(base_path).or_else(|| decoded.strip_prefix('/')).unwrap_or(&decoded);
+            Some(rest.to_string())
+        } else {
+            // Relative to the source file's folder, as on a code host.
+            join_relative(parent_dir(&self.pages[from].rel), &decoded)
+        };
+        let Some(rel) = rel else {
+            return LinkTarget::Unresolved { near: None };
+        };
+        if self.assets.contains(rel.trim_end_matches('/')) {
+            return LinkTarget::Asset(format!("/{}", rel.trim_end_matches('/')));
+        }
+        let key = link_key(&rel);
+        if let Some(&i) = self.keys.get(&key) {
+            return LinkTarget::Page {
+                path: self.paths[i].clone(),
+                page: Some(i),
+                fragment,
+            };
+        }
+        if let Some(&s) = self.section_keys.get(&key) {
+            return LinkTarget::Page {
+                path: self.sections[s].path.clone(),
+                page: None,
+                fragment,
+            };
+        }
+        for t in &self.taxonomies {
+            if link_key(&t.path) == key {
+                return LinkTarget::Page { path: t.path.clone(), page: None, fragment };
+            }
+            if let Some(term) = t.terms.iter().find(|term| link_key(&term.path) == key) {
+                return LinkTarget::Page { path: term.path.clone(), page: None, fragment };
+            }
+        }
+        let near = did_you_mean(&key, self.keys.keys().map(String::as_str)).map(str::to_string);
+        LinkTarget::Unresolved { near }
+    }
+
+    /// Title of the page or section at a site path, for breadcrumbs.
+    pub fn title_at(&self, path: &str) -> Option<&str> {
+        if let Some(s) = self.sections.iter().find(|s| s.path == path) {
+            return Some(&s.title);
+        }
+        self.paths.iter().position(|p| p == path).map(|i| self.pages[i].title.as_str())
+    }
+}
+
+/// Listing order: weight, then title, then path.
+fn order(a: &Page, b: &Page) -> std::cmp::Ordering {
+    a.weight
+        .cmp(&b.weight)
+        .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+        .then_with(|| a.rel.cmp(&b.rel))
+}
+
+/// Whether a link starts with a URL scheme (`https:`, `mailto:` …).
+pub fn has_scheme(href: &str) -> bool {
+    match href.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &href[..i];
+            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !href[..i].contains('/')
+        }
+        _ => false,
+    }
+}
+
+/// Decodes `%XX` escapes (leaving invalid ones as written).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(!has_scheme("../a.md"));
+        assert!(!has_scheme("a/b:c"));
+    }
+
+    #[test]
+    fn decodes() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

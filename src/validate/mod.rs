@@ -1,0 +1,459 @@
+//! Front matter against the schemas: every page's fields are type-checked, defaults filled in,
+//! and every problem reported with the span of the offending key or value.
+//!
+//! Input: [`RawPage`]s and the [`Config`]. Output: [`Page`]s ready to resolve (drafts
+//! included; the resolver drops them unless asked), and diagnostics. Pages run in parallel;
+//! diagnostics are sorted later, so output never depends on scheduling.
+
+mod fields;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::config::{Config, FieldKind, COMMON_FIELDS};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId};
+use crate::load::frontmatter::{self, FrontMatter, Split};
+use crate::load::RawPage;
+
+pub use fields::{parse_date, FieldValue};
+
+/// A page whose front matter passed its schema.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Its id in the source map.
+    pub file: FileId,
+    /// Path under the content folder (`standards/access-control.md`).
+    pub rel: String,
+    /// The whole file text.
+    pub text: Arc<str>,
+    /// The Markdown body, as a range of `text`.
+    pub body: Range<usize>,
+    /// The opening front-matter delimiter (or 0..0), where "missing field" points.
+    pub matter_open: Range<usize>,
+    /// The declared collection it is in, if any.
+    pub collection: Option<String>,
+    /// Title: front matter, else the first `#` heading, else the file name.
+    pub title: String,
+    /// Description, if given.
+    pub description: Option<String>,
+    /// Publication date (`YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// Last update (`YYYY-MM-DD`).
+    pub updated: Option<String>,
+    /// Excluded from builds without `--drafts`.
+    pub draft: bool,
+    /// Order in listings (lower first), then title.
+    pub weight: i64,
+    /// Old URLs that redirect here, with their spans.
+    pub aliases: Vec<(String, Range<usize>)>,
+    /// Replaces the last URL segment.
+    pub slug: Option<(String, Range<usize>)>,
+    /// A template to use instead of `page.html`.
+    pub template: Option<String>,
+    /// Schema fields in schema order (defaults filled in).
+    pub fields: IndexMap<String, FieldValue>,
+    /// Fields of pages outside any collection, kept as they are for templates.
+    pub extra: serde_json::Map<String, Value>,
+    /// Taxonomy terms by taxonomy, in declaration order.
+    pub taxonomies: IndexMap<String, Vec<(String, Range<usize>)>>,
+    /// The file is GOV.UK Tech Docs `*.md.erb`.
+    pub erb: bool,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+}
+
+/// Checks every page; returns those whose front matter could be read.
+pub fn validate(pages: Vec<RawPage>, config: &Config, diags: &mut Diagnostics) -> Vec<Page> {
+    let (checked, found): (Vec<Option<Page>>, Vec<Vec<Diagnostic>>) = pages
+        .into_par_iter()
+        .map(|raw| {
+            let mut out = Vec::new();
+            let page = check_page(raw, config, &mut out);
+            (page, out)
+        })
+        .unzip();
+    diags.extend(found.into_iter().flatten());
+    checked.into_iter().flatten().collect()
+}
+
+fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Option<Page> {
+    let text = raw.text.clone();
+    let file = raw.file;
+    let split = frontmatter::split(&text);
+    if split.unterminated {
+        out.push(
+            Diagnostic::error("frontmatter/unterminated", "front matter is never closed")
+                .label(file, split.open.clone(), "opened here")
+                .help(format!(
+                    "end the front matter with a line holding only `{}`",
+                    &text[split.open.clone()]
+                )),
+        );
+        return None;
+    }
+    let fm = match frontmatter::parse(&text, &split) {
+        Ok(fm) => fm,
+        Err(e) => {
+            out.push(
+                Diagnostic::error("frontmatter/syntax", e.message)
+                    .label(file, e.span, "here")
+                    .help("front matter is YAML between `---` lines, or TOML between `+++` lines"),
+            );
+            return None;
+        }
+    };
+    let collection = config.collection_of(&raw.rel);
+    let erb = raw.rel.ends_with(".erb");
+    let mut ck = Checker { file, text: &text, out };
+    let mut page = Page {
+        file,
+        rel: raw.rel.clone(),
+        text: text.clone(),
+        body: split.body.clone(),
+        matter_open: split.open.clone(),
+        collection: collection.map(|c| c.name.clone()),
+        title: String::new(),
+        description: None,
+        date: None,
+        updated: None,
+        draft: false,
+        weight: 0,
+        aliases: Vec::new(),
+        slug: None,
+        template: None,
+        fields: IndexMap::new(),
+        extra: serde_json::Map::new(),
+        taxonomies: IndexMap::new(),
+        erb,
+    };
+    ck.common(&fm, &mut page);
+    ck.taxonomies(&fm, config, &mut page);
+    if let Some(c) = collection {
+        for (name, spec) in &c.fields {
+            match fm.fields.get(name) {
+                Some(field) => {
+                    if let Some(v) = ck.field(name, &spec.kind, field) {
+                        page.fields.insert(name.clone(), v);
+                    }
+                }
+                None => match &spec.default {
+                    Some(d) => {
+                        page.fields.insert(name.clone(), FieldValue::default_value(d.clone()));
+                    }
+                    None if spec.required => ck.missing(name, &spec.kind, &split, &c.name),
+                    None => {}
+                },
+            }
+        }
+        let known = config.known_fields(Some(c));
+        for (key, field) in &fm.fields {
+            if !known.contains(key.as_str()) {
+                let near = did_you_mean(key, known.iter().copied());
+                ck.out.push(
+                    Diagnostic::warning("schema/unknown-field", format!("`{key}` is not a field of {}", c.title.to_lowercase()))
+                        .label(file, field.key.clone(), "unknown field")
+                        .help(match near {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => format!("declare it under `[collections.{}.fields]` in canon.toml, or remove it", c.name),
+                        }),
+                );
+            }
+        }
+    } else {
+        let known = config.known_fields(None);
+        for (key, field) in &fm.fields {
+            if !known.contains(key.as_str()) {
+                page.extra.insert(key.clone(), field.value.clone());
+            }
+        }
+    }
+    if erb {
+        ck.erb_tags(&split);
+    }
+    page.title = match fm.fields.get("title").and_then(|f| f.value.as_str()) {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => first_heading(&text[split.body.clone()]).unwrap_or_else(|| title_from_file(&raw.rel)),
+    };
+    Some(page)
+}
+
+struct Checker<'a> {
+    file: FileId,
+    text: &'a str,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn common(&mut self, fm: &FrontMatter, page: &mut Page) {
+        let f = &fm.fields;
+        if let Some(v) = f.get("title") {
+            self.expect_string("title", v);
+        }
+        if let Some(v) = f.get("description") {
+            page.description = self.expect_string("description", v);
+        }
+        if let Some(v) = f.get("date") {
+            page.date = self.field("date", &FieldKind::Date, v).and_then(|v| v.value.as_str().map(str::to_string));
+        }
+        if let Some(v) = f.get("updated") {
+            page.updated = self.field("updated", &FieldKind::Date, v).and_then(|v| v.value.as_str().map(str::to_string));
+        }
+        if let Some(v) = f.get("draft") {
+            page.draft = self.field("draft", &FieldKind::Boolean, v).and_then(|v| v.value.as_bool()).unwrap_or(false);
+        }
+        if let Some(v) = f.get("weight") {
+            page.weight = self.field("weight", &FieldKind::Integer, v).and_then(|v| v.value.as_i64()).unwrap_or(0);
+        }
+        if let Some(v) = f.get("aliases") {
+            if let Some(list) = self.field("aliases", &FieldKind::List, v) {
+                page.aliases = list.strings_with_spans();
+            }
+        }
+        if let Some(v) = f.get("slug") {
+            if let Some(s) = self.expect_string("slug", v) {
+                match crate::config::check_segment(&s) {
+                    Ok(()) => page.slug = Some((s, v.span.clone())),
+                    Err(why) => self.out.push(
+                        Diagnostic::error("schema/slug", format!("slug `{s}` {why}"))
+                            .label(self.file, v.span.clone(), "invalid slug")
+                            .help("a slug names one page: letters, digits and `-`, e.g. `access-control`"),
+                    ),
+                }
+            }
+        }
+        if let Some(v) = f.get("template") {
+            page.template = self.expect_string("template", v);
+        }
+    }
+
+    fn expect_string(&mut self, name: &str, field: &frontmatter::Field) -> Option<String> {
+        self.field(name, &FieldKind::String, field).and_then(|v| v.value.as_str().map(str::to_string))
+    }
+
+    fn taxonomies(&mut self, fm: &FrontMatter, config: &Config, page: &mut Page) {
+        for (name, tax) in &config.taxonomies {
+            let Some(field) = fm.fields.get(name) else { continue };
+            let Some(list) = self.field(name, &FieldKind::List, field) else { continue };
+            let mut terms = Vec::new();
+            for (term, span) in list.strings_with_spans() {
+                if let Some(allowed) = &tax.terms {
+                    if !allowed.iter().any(|a| a == &term) {
+                        let near = did_you_mean(&term, allowed.iter().map(String::as_str));
+                        self.out.push(
+                            Diagnostic::error("taxonomy/unknown-term", format!("`{term}` is not a term of the {} vocabulary", tax.title.to_lowercase()))
+                                .label(self.file, span.clone(), "not in the vocabulary")
+                                .help(match near {
+                                    Some(n) => format!("did you mean `{n}`?"),
+                                    None => format!("allowed: {}", allowed.join(", ")),
+                                }),
+                        );
+                        continue;
+                    }
+                }
+                if !terms.iter().any(|(t, _)| t == &term) {
+                    terms.push((term, span));
+                }
+            }
+            page.taxonomies.insert(name.clone(), terms);
+        }
+    }
+
+    fn field(&mut self, name: &str, kind: &FieldKind, field: &frontmatter::Field) -> Option<FieldValue> {
+        match fields::check(kind, field, self.text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.out.push(
+                    Diagnostic::error(e.code, format!("`{name}` {}", e.message))
+                        .label(self.file, e.span, e.label)
+                        .maybe_help(e.help),
+                );
+                None
+            }
+        }
+    }
+
+    fn missing(&mut self, name: &str, kind: &FieldKind, split: &Split, collection: &str) {
+        let example = match kind {
+            FieldKind::Enum(values) => format!("{name}: {}", values.first().map_or("…", String::as_str)),
+            FieldKind::Date => format!("{name}: 2025-01-31"),
+            FieldKind::Boolean => format!("{name}: false"),
+            FieldKind::Integer => format!("{name}: 1"),
+            FieldKind::List | FieldKind::References { .. } => format!("{name}: [ … ]"),
+            _ => format!("{name}: …"),
+        };
+        let (span, label) = if split.format.is_some() {
+            (split.open.clone(), "in this front matter")
+        } else {
+            (0..0, "this page has no front matter")
+        };
+        self.out.push(
+            Diagnostic::error("schema/missing", format!("missing required field `{name}` ({} pages need it)", collection))
+                .label(self.file, span, label)
+                .help(format!("add `{example}` to the front matter")),
+        );
+    }
+
+    /// GOV.UK Tech Docs pages: `# <%= current_page.data.title %>` is understood; any other
+    /// ERB tag stays as text, with one warning per file.
+    fn erb_tags(&mut self, split: &Split) {
+        let body = &self.text[split.body.clone()];
+        let mut pos = 0;
+        while let Some(i) = body[pos..].find("<%") {
+            let at = pos + i;
+            let end = body[at..].find("%>").map_or(body.len(), |j| at + j + 2);
+            let tag = &body[at..end];
+            if !is_title_tag(tag) {
+                let start = split.body.start + at;
+                self.out.push(
+                    Diagnostic::warning("erb/unsupported", "ERB tags are not run: this and any other tags in the file stay as text")
+                        .label(self.file, start..split.body.start + end.min(at + 60), "left as written")
+                        .help("canon understands only `# <%= current_page.data.title %>`; replace other tags with Markdown"),
+                );
+                return;
+            }
+            pos = end;
+        }
+    }
+}
+
+/// Whether an ERB tag is the Tech Docs title idiom.
+pub fn is_title_tag(tag: &str) -> bool {
+    let inner = tag.trim_start_matches("<%=").trim_end_matches("%>").trim();
+    tag.starts_with("<%=") && inner == "current_page.data.title"
+}
+
+/// Text of the first level-1 heading of a Markdown body.
+pub fn first_heading(body: &str) -> Option<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut in_h1 = false;
+    let mut title = String::new();
+    for ev in Parser::new(body) {
+        match ev {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_h1 = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
+                let t = title.trim().to_string();
+                return (!t.is_empty() && !t.contains("<%")).then_some(t);
+            }
+            Event::Text(t) | Event::Code(t) if in_h1 => title.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `guides/new_starters.md` -> `New starters`.
+fn title_from_file(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = if matches!(stem.to_lowercase().as_str(), "index" | "_index" | "readme") {
+        rel.rsplit('/').nth(1).unwrap_or("Home")
+    } else {
+        stem
+    };
+    crate::config::sentence_case(stem)
+}
+
+/// The common fields, for documentation and `canon new`.
+pub fn common_fields() -> &'static [&'static str] {
+    COMMON_FIELDS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::render::{render_all, Style};
+    use crate::diagnostics::{Diagnostics, SourceMap};
+    use std::path::Path;
+
+    fn config(toml: &str) -> Config {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::default();
+        let id = sources.add("canon.toml", Arc::from(toml));
+        crate::config::parse(Path::new("/s"), id, toml, &mut diags).expect("io").expect("valid config")
+    }
+
+    fn run(config: &Config, rel: &str, text: &str) -> (Vec<Page>, String) {
+        let mut sources = SourceMap::default();
+        let file = sources.add(format!("content/{rel}"), Arc::from(text));
+        let mut diags = Diagnostics::default();
+        let pages = validate(vec![RawPage { file, rel: rel.into(), text: Arc::from(text) }], config, &mut diags);
+        (pages, render_all(&diags, &sources, Style::Short))
+    }
+
+    const SCHEMA: &str = r#"
+[collections.standards]
+id_field = "id"
+[collections.standards.fields]
+id = { type = "string", required = true }
+owner = { type = "string", required = true }
+level = { type = "enum", values = ["mandatory", "recommended"], default = "mandatory" }
+effective = { type = "date" }
+controls = { type = "list" }
+[taxonomies.audience]
+terms = ["Clinicians", "Managers"]
+"#;
+
+    #[test]
+    fn reports_every_violation_with_location() {
+        let c = config(SCHEMA);
+        let text = "---\ntitle: Backup\nid: SEC-007\nlevel: mandatry\neffective: 2024-13-01\ncontrols: 5\naudience: [Clinicans]\ncolour: blue\ndate: yesterday\n---\n# Backup\n";
+        let (pages, out) = run(&c, "standards/backup.md", text);
+        assert_eq!(pages.len(), 1);
+        for expected in [
+            "content/standards/backup.md:1:1: error[schema/missing]: missing required field `owner`",
+            "content/standards/backup.md:4:8: error[schema/enum]",
+            "did you mean `mandatory`?",
+            "content/standards/backup.md:5:12: error[schema/date]",
+            "content/standards/backup.md:6:11: error[schema/type]",
+            "content/standards/backup.md:7:12: error[taxonomy/unknown-term]",
+            "did you mean `Clinicians`?",
+            "content/standards/backup.md:8:1: warning[schema/unknown-field]",
+            "content/standards/backup.md:9:7: error[schema/date]",
+        ] {
+            assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+        }
+    }
+
+    #[test]
+    fn fills_defaults_and_titles() {
+        let c = config(SCHEMA);
+        let (pages, out) = run(&c, "standards/x.md", "---\nid: SEC-1\nowner: CISO\n---\n\n# Access control\n\nText");
+        assert_eq!(out, "");
+        assert_eq!(pages[0].title, "Access control");
+        assert_eq!(pages[0].fields["level"].value, serde_json::json!("mandatory"));
+        let (pages, _) = run(&c, "guides/new_starters.md", "No heading here");
+        assert_eq!(pages[0].title, "New starters");
+        assert_eq!(pages[0].collection, None);
+    }
+
+    #[test]
+    fn plain_pages_keep_unknown_fields_without_warnings() {
+        let c = config(SCHEMA);
+        let (pages, out) = run(&c, "manuals/x.html.md.erb", "---\ntitle: X\nowner_slack: \"#team\"\n---\n# <%= current_page.data.title %>\n");
+        assert_eq!(out, "");
+        assert_eq!(pages[0].extra["owner_slack"], serde_json::json!("#team"));
+        let (_, out) = run(&c, "y.html.md.erb", "---\ntitle: Y\n---\n<%= partial 'x' %>\n\n<%= other %>\n");
+        assert_eq!(out.matches("warning[erb/unsupported]").count(), 1, "{out}");
+        assert!(out.contains("y.html.md.erb:4:1"), "{out}");
+    }
+
+    #[test]
+    fn broken_front_matter_is_an_error_not_a_panic() {
+        let c = config(SCHEMA);
+        let (pages, out) = run(&c, "a.md", "---\ntitle: [\n---\n");
+        assert!(pages.is_empty());
+        assert!(out.contains("error[frontmatter/syntax]"), "{out}");
+        let (pages, out) = run(&c, "b.md", "---\ntitle: x\n");
+        assert!(pages.is_empty());
+        assert!(out.contains("b.md:1:1: error[frontmatter/unterminated]"), "{out}");
+    }
+}

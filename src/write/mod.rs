@@ -1,0 +1,197 @@
+//! Every write of the site: a fresh staging folder beside the output, an ownership marker,
+//! and an atomic swap.
+//!
+//! Input: [`SiteOutput`] and the output folder. The site is written into
+//! `.<name>.canon-staging-<pid>` beside the output folder and renamed into place only when
+//! every file is written, so a failed or killed build leaves the previous site untouched.
+//! canon deletes only what it made: it refuses an output folder that is the site root, holds
+//! the content or the root, or already holds files without canon's marker.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::load::{AssetSource, Asset};
+use crate::render::SiteOutput;
+
+/// File canon puts in every output folder it writes, so it knows the folder is its own.
+pub const MARKER: &str = ".canon-output";
+
+const MARKER_TEXT: &str = "This folder was written by canon (https://example.org/canon). canon replaces it on every build.\n";
+
+/// What was written.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    /// Generated files.
+    pub files: usize,
+    /// Copied assets.
+    pub assets: usize,
+}
+
+/// An absolute, normalised form of a path that may not exist yet.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    // Resolve symbolic links in the part that exists.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
+/// Checks that `out` is a folder canon may replace. Reads only.
+pub fn check_output_dir(out: &Path, config: &Config) -> anyhow::Result<PathBuf> {
+    let out = absolute(out)?;
+    let root = absolute(&config.root)?;
+    let content = absolute(&config.content_dir)?;
+    if out.parent().is_none() {
+        bail!("refusing to write the site to `{}`: that is the file-system root", out.display());
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if absolute(&home).is_ok_and(|h| h == out) {
+            bail!("refusing to write the site to `{}`: that is your home folder", out.display());
+        }
+    }
+    if out == root {
+        bail!("refusing to write the site to `{}`: that is the site root; choose a folder inside it such as `public`", out.display());
+    }
+    if root.starts_with(&out) {
+        bail!("refusing to write the site to `{}`: it holds the site root `{}`", out.display(), root.display());
+    }
+    if content.starts_with(&out) {
+        bail!("refusing to write the site to `{}`: it holds the content folder `{}`", out.display(), content.display());
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            bail!("refusing to write the site to `{}`: it is a file", out.display());
+        }
+        let marked = out.join(MARKER).is_file();
+        let empty = fs::read_dir(&out).with_context(|| format!("failed to read `{}`", out.display()))?.next().is_none();
+        if !marked && !empty {
+            bail!(
+                "refusing to replace `{}`: it holds files that canon did not write (no `{MARKER}` marker); choose another output folder or empty this one",
+                out.display()
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the site into `out`, replacing what canon wrote there before.
+pub fn write(output: &SiteOutput, out: &Path, config: &Config) -> anyhow::Result<WriteStats> {
+    let out = check_output_dir(out, config)?;
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+    remove_stale(&parent, &name);
+    let staging = parent.join(format!(".{name}.canon-staging-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).with_context(|| format!("failed to remove `{}`", staging.display()))?;
+    }
+    let result = fill(output, &staging).and_then(|stats| {
+        swap(&staging, &out, &parent, &name)?;
+        Ok(stats)
+    });
+    if result.is_err() && staging.exists() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(output: &SiteOutput, staging: &Path) -> anyhow::Result<WriteStats> {
+    fs::create_dir(staging).with_context(|| format!("failed to create `{}`", staging.display()))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))?;
+    let mut dirs: Vec<PathBuf> = output
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(output.assets.iter().map(|a| a.rel.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| staging.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).with_context(|| format!("failed to create `{}`", d.display()))?;
+    }
+    output.files.par_iter().try_for_each(|f| {
+        let path = staging.join(&f.path);
+        fs::write(&path, &f.contents).with_context(|| format!("failed to write `{}`", path.display()))
+    })?;
+    output.assets.par_iter().try_for_each(|a| copy_asset(a, staging))?;
+    Ok(WriteStats { files: output.files.len(), assets: output.assets.len() })
+}
+
+fn copy_asset(a: &Asset, staging: &Path) -> anyhow::Result<()> {
+    let to = staging.join(&a.rel);
+    match &a.source {
+        AssetSource::Disk(from) => {
+            fs::copy(from, &to).with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))?;
+        }
+        AssetSource::Embedded(bytes) => fs::write(&to, bytes).with_context(|| format!("failed to write `{}`", to.display()))?,
+    }
+    Ok(())
+}
+
+fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    if !out.exists() {
+        return fs::rename(staging, out).with_context(|| format!("failed to move the new site into `{}`", out.display()));
+    }
+    let old = parent.join(format!(".{name}.canon-old-{}", std::process::id()));
+    if old.exists() {
+        fs::remove_dir_all(&old).with_context(|| format!("failed to remove `{}`", old.display()))?;
+    }
+    fs::rename(out, &old).with_context(|| format!("failed to move the previous site aside from `{}`", out.display()))?;
+    if let Err(e) = fs::rename(staging, out) {
+        // Put the previous site back before reporting.
+        let _ = fs::rename(&old, out);
+        return Err(e).with_context(|| format!("failed to move the new site into `{}`", out.display()));
+    }
+    remove_own(&old);
+    Ok(())
+}
+
+/// Removes a folder only if it carries canon's marker (or is empty).
+fn remove_own(dir: &Path) {
+    if dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()) {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+/// Staging or old folders left by a killed build.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.canon-staging-"), format!(".{name}.canon-old-")];
+    for e in entries.flatten() {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = prefixes.iter().find_map(|p| file_name.strip_prefix(p.as_str())) else { continue };
+        // Another build of the same site may be running: leave its folders alone.
+        let alive = Path::new("/proc").is_dir() && Path::new("/proc").join(pid).exists();
+        if !alive && e.path().is_dir() {
+            remove_own(&e.path());
+        }
+    }
+}
