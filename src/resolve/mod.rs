@@ -518,10 +518,26 @@ impl Site {
         let Some(rel) = rel else {
             return LinkTarget::Unresolved { near: None };
         };
+        let found = self.lookup(&rel, fragment.clone());
+        if !matches!(found, LinkTarget::Unresolved { .. }) || !decoded.starts_with('/') {
+            return found;
+        }
+        // A root-absolute link in a site whose pages live under one folder of the content
+        // root (`source/`, `docs/`) is written against that folder: try it there too.
+        match self.pages[from].rel.split_once('/') {
+            Some((top, _)) => match self.lookup(&format!("{top}/{rel}"), fragment) {
+                LinkTarget::Unresolved { .. } => found,
+                other => other,
+            },
+            None => found,
+        }
+    }
+
+    fn lookup(&self, rel: &str, fragment: Option<String>) -> LinkTarget {
         if self.assets.contains(rel.trim_end_matches('/')) {
             return LinkTarget::Asset(format!("/{}", rel.trim_end_matches('/')));
         }
-        let key = link_key(&rel);
+        let key = link_key(rel);
         if let Some(&i) = self.keys.get(&key) {
             return LinkTarget::Page {
                 path: self.paths[i].clone(),
