@@ -140,10 +140,11 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     let mut report = Report::new(SourceMap::default(), Diagnostics::default(), start);
     report.pages = site.pages.len();
     for name in config.collections.keys() {
-        let n = site.pages.iter().filter(|p| p.collection.as_deref() == Some(name)).count();
+        let n = (0..site.pages.len()).filter(|&i| !site.is_index[i] && site.pages[i].collection.as_deref() == Some(name)).count();
         report.counts.push((name.clone(), n));
     }
-    let other = site.pages.iter().filter(|p| p.collection.is_none()).count();
+    // Everything else: plain pages and the folders' index pages.
+    let other = site.pages.len() - report.counts.iter().map(|(_, n)| n).sum::<usize>();
     if !report.counts.is_empty() {
         report.counts.push(("other".into(), other));
     }

@@ -84,11 +84,9 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
             FieldKind::Integer => "0".into(),
             FieldKind::List => "[]".into(),
             FieldKind::Reference { .. } | FieldKind::References { .. } => {
-                if spec.required {
-                    let _ = writeln!(fm, "{name}: [] # TODO: pages by id or path");
-                } else {
-                    let _ = writeln!(fm, "# {name}: []");
-                }
+                let empty = if matches!(spec.kind, FieldKind::Reference { .. }) { "\"\"" } else { "[]" };
+                let prefix = if spec.required { "" } else { "# " };
+                let _ = writeln!(fm, "{prefix}{name}: {empty} # pages by id or by path under content/");
                 continue;
             }
             FieldKind::String | FieldKind::Text => "TODO".into(),

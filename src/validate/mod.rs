@@ -112,6 +112,9 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
         }
     };
     let collection = config.collection_of(&raw.rel);
+    // A folder's index (`_index.md`, `index.md`, `README.md`) introduces a listing; the
+    // collection's schema is for the pages listed.
+    let schema = collection.filter(|_| !is_index_file(&raw.rel));
     let erb = raw.rel.ends_with(".erb");
     let mut ck = Checker { file, text: &text, out };
     let mut page = Page {
@@ -137,7 +140,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
     };
     ck.common(&fm, &mut page);
     ck.taxonomies(&fm, config, &mut page);
-    if let Some(c) = collection {
+    if let Some(c) = schema {
         for (name, spec) in &c.fields {
             match fm.fields.get(name) {
                 Some(field) => {
@@ -323,6 +326,12 @@ impl Checker<'_> {
             pos = end;
         }
     }
+}
+
+/// Whether a content path is a folder index (`_index`, `index`, `README`).
+pub fn is_index_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    crate::resolve::urls::is_index_stem(crate::resolve::urls::strip_source_suffix(name))
 }
 
 /// Whether an ERB tag is the Tech Docs title idiom.
