@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 
 /// Name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "canon.toml";
@@ -223,10 +223,20 @@ struct RawTaxonomy {
 ///
 /// Returns `None` when the file has errors; they are in `diags`. I/O failures other than the
 /// file being absent are returned as `Err`.
-pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+pub fn load(
+    root: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Config>> {
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
-        return Ok(Some(defaults(root, None, RawConfig::default(), None, diags)));
+        return Ok(Some(defaults(
+            root,
+            None,
+            RawConfig::default(),
+            None,
+            diags,
+        )));
     }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
@@ -236,13 +246,24 @@ pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> an
 }
 
 /// Checks the text of a `canon.toml` already in the source map.
-pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+pub fn parse(
+    root: &Path,
+    file: FileId,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Config>> {
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().lines().next().unwrap_or("invalid canon.toml").to_string();
-            let mut d = Diagnostic::error("config/syntax", format!("canon.toml: {message}")).label(file, span, "here");
+            let message = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid canon.toml")
+                .to_string();
+            let mut d = Diagnostic::error("config/syntax", format!("canon.toml: {message}"))
+                .label(file, span, "here");
             if message.contains("unknown field") {
                 d = d.help("see the README's list of canon.toml keys");
             }
@@ -255,7 +276,13 @@ pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> 
     Ok((diags.errors() == before).then_some(config))
 }
 
-fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str>, diags: &mut Diagnostics) -> Config {
+fn defaults(
+    root: &Path,
+    file: Option<FileId>,
+    raw: RawConfig,
+    text: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Config {
     let content_dir = match &raw.content_dir {
         Some(dir) => root.join(dir),
         None if root.join("content").is_dir() => root.join("content"),
@@ -264,19 +291,21 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str
     };
     let output_dir = root.join(raw.output_dir.as_deref().unwrap_or("public"));
     let (base_url, base_path) = match &raw.base_url {
-        Some(url) => match normalize_base_url(url.get_ref()) {
-            Ok(pair) => pair,
-            Err(why) => {
-                if let Some(file) = file {
-                    diags.push(
+        Some(url) => {
+            match normalize_base_url(url.get_ref()) {
+                Ok(pair) => pair,
+                Err(why) => {
+                    if let Some(file) = file {
+                        diags.push(
                         Diagnostic::error("config/base-url", format!("base_url {why}"))
                             .label(file, url.span(), "here")
                             .help("write a full URL such as `https://example.org/standards/`, or `/`"),
                     );
+                    }
+                    ("/".to_string(), "/".to_string())
                 }
-                ("/".to_string(), "/".to_string())
             }
-        },
+        }
         None => ("/".to_string(), "/".to_string()),
     };
     let title = raw.title.unwrap_or_else(|| {
@@ -291,7 +320,13 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str
         let span = spanned.span();
         let rc = spanned.into_inner();
         if let (Some(file), Err(why)) = (file, check_segment(&name)) {
-            diags.push(Diagnostic::error("config/collection", format!("collection name `{name}` {why}")).label(file, span.clone(), "declared here"));
+            diags.push(
+                Diagnostic::error(
+                    "config/collection",
+                    format!("collection name `{name}` {why}"),
+                )
+                .label(file, span.clone(), "declared here"),
+            );
         }
         let mut fields = IndexMap::new();
         for (fname, sf) in rc.fields {
@@ -305,28 +340,33 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str
                     if let Some(file) = file {
                         let at = kind_span.unwrap_or(fspan.clone());
                         diags.push(
-                            Diagnostic::error("config/field", format!("collection `{name}`, field `{fname}`: {msg}"))
-                                .label(file, at, "in this field")
-                                .maybe_help(help),
+                            Diagnostic::error(
+                                "config/field",
+                                format!("collection `{name}`, field `{fname}`: {msg}"),
+                            )
+                            .label(file, at, "in this field")
+                            .maybe_help(help),
                         );
                     }
                 }
             }
         }
-        if let (Some(id), Some(file)) = (&rc.id_field, file) {
-            if !fields.contains_key(id) {
-                diags.push(
+        if let (Some(id), Some(file)) = (&rc.id_field, file)
+            && !fields.contains_key(id)
+        {
+            diags.push(
                     Diagnostic::error("config/id-field", format!("collection `{name}` names `{id}` as its id field, but declares no such field"))
                         .label(file, span.clone(), "in this collection")
                         .help(format!("add `[collections.{name}.fields.{id}]` with `type = \"string\"` and `required = true`")),
                 );
-            }
         }
         let title = rc.title.unwrap_or_else(|| sentence_case(&name));
         collections.insert(
             name.clone(),
             Collection {
-                singular: rc.singular.unwrap_or_else(|| name.trim_end_matches('s').to_string()),
+                singular: rc
+                    .singular
+                    .unwrap_or_else(|| name.trim_end_matches('s').to_string()),
                 name,
                 title,
                 description: rc.description.unwrap_or_default(),
@@ -341,9 +381,16 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, text: Option<&str
         let rt = spanned.into_inner();
         if let Some(file) = file {
             if let Err(why) = check_segment(&name) {
-                diags.push(Diagnostic::error("config/taxonomy", format!("taxonomy name `{name}` {why}")).label(file, span.clone(), "declared here"));
+                diags.push(
+                    Diagnostic::error("config/taxonomy", format!("taxonomy name `{name}` {why}"))
+                        .label(file, span.clone(), "declared here"),
+                );
             }
-            if COMMON_FIELDS.contains(&name.as_str()) || collections.values().any(|c: &Collection| c.fields.contains_key(&name)) {
+            if COMMON_FIELDS.contains(&name.as_str())
+                || collections
+                    .values()
+                    .any(|c: &Collection| c.fields.contains_key(&name))
+            {
                 diags.push(
                     Diagnostic::error("config/taxonomy", format!("taxonomy `{name}` has the same name as a front-matter field"))
                         .label(file, span.clone(), "declared here")
@@ -409,20 +456,24 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
             }
         },
         kind @ ("reference" | "references") => {
-            if let Some(c) = &f.collection {
-                if !collections.contains(c) {
-                    let near = did_you_mean(c, collections.iter().map(String::as_str));
-                    return Err((
-                        format!("`collection = \"{c}\"` names no declared collection"),
-                        near.map(|n| format!("did you mean `{n}`?")),
-                        kind_span,
-                    ));
-                }
+            if let Some(c) = &f.collection
+                && !collections.contains(c)
+            {
+                let near = did_you_mean(c, collections.iter().map(String::as_str));
+                return Err((
+                    format!("`collection = \"{c}\"` names no declared collection"),
+                    near.map(|n| format!("did you mean `{n}`?")),
+                    kind_span,
+                ));
             }
             if kind == "reference" {
-                FieldKind::Reference { collection: f.collection }
+                FieldKind::Reference {
+                    collection: f.collection,
+                }
             } else {
-                FieldKind::References { collection: f.collection }
+                FieldKind::References {
+                    collection: f.collection,
+                }
             }
         }
         other => {
@@ -463,7 +514,9 @@ pub fn toml_to_json(v: toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -547,7 +600,11 @@ pub fn check_segment(name: &str) -> Result<(), &'static str> {
     if name.is_empty() {
         return Err("is empty");
     }
-    if name == "." || name == ".." || name.contains(['/', '\\', '?', '#', '%', '\0']) || name.chars().any(char::is_whitespace) {
+    if name == "."
+        || name == ".."
+        || name.contains(['/', '\\', '?', '#', '%', '\0'])
+        || name.chars().any(char::is_whitespace)
+    {
         return Err("must be one URL segment: no `/`, `\\`, `..`, `?`, `#`, `%` or spaces");
     }
     Ok(())
@@ -569,7 +626,9 @@ pub fn display_name(root: &Path, path: &Path) -> String {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        cwd.as_deref().map(|c| c.join(path)).unwrap_or_else(|| path.to_path_buf())
+        cwd.as_deref()
+            .map(|c| c.join(path))
+            .unwrap_or_else(|| path.to_path_buf())
     };
     if let Some(rel) = cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
         return rel.to_string_lossy().replace('\\', "/");
@@ -611,8 +670,14 @@ terms = ["Clinicians"]
         assert_eq!(c.base_url, "https://example.org/standards/");
         assert_eq!(c.base_path, "/standards/");
         let s = &c.collections["standards"];
-        assert_eq!(s.fields.keys().collect::<Vec<_>>(), ["id", "status", "owner"]);
-        assert_eq!(s.fields["status"].kind, FieldKind::Enum(vec!["draft".into(), "active".into()]));
+        assert_eq!(
+            s.fields.keys().collect::<Vec<_>>(),
+            ["id", "status", "owner"]
+        );
+        assert_eq!(
+            s.fields["status"].kind,
+            FieldKind::Enum(vec!["draft".into(), "active".into()])
+        );
         assert_eq!(s.fields["status"].default, Some(serde_json::json!("draft")));
         assert_eq!(c.taxonomies["audience"].title, "Audience");
         assert_eq!(c.absolute_url("/a/"), "https://example.org/standards/a/");
@@ -623,8 +688,15 @@ terms = ["Clinicians"]
         let text = "[collections.methods.fields]\nphase = { type = \"strng\" }\n";
         let (c, diags, sources) = parse_str(text);
         assert!(c.is_none());
-        let out = crate::diagnostics::render::render_all(&diags, &sources, crate::diagnostics::render::Style::Short);
-        assert!(out.contains("canon.toml:2:18: error[config/field]"), "{out}");
+        let out = crate::diagnostics::render::render_all(
+            &diags,
+            &sources,
+            crate::diagnostics::render::Style::Short,
+        );
+        assert!(
+            out.contains("canon.toml:2:18: error[config/field]"),
+            "{out}"
+        );
         assert!(out.contains("did you mean `string`?"), "{out}");
     }
 
@@ -632,8 +704,15 @@ terms = ["Clinicians"]
     fn reports_unknown_keys_and_bad_base_url() {
         let (c, diags, sources) = parse_str("titel = \"x\"\n");
         assert!(c.is_none());
-        let out = crate::diagnostics::render::render_all(&diags, &sources, crate::diagnostics::render::Style::Short);
-        assert!(out.contains("canon.toml:1:1: error[config/syntax]"), "{out}");
+        let out = crate::diagnostics::render::render_all(
+            &diags,
+            &sources,
+            crate::diagnostics::render::Style::Short,
+        );
+        assert!(
+            out.contains("canon.toml:1:1: error[config/syntax]"),
+            "{out}"
+        );
         let (c, diags, _) = parse_str("base_url = \"ftp://x\"\n");
         assert!(c.is_none());
         assert_eq!(diags.errors(), 1);
@@ -641,7 +720,9 @@ terms = ["Clinicians"]
 
     #[test]
     fn taxonomy_may_not_shadow_a_field() {
-        let (c, diags, _) = parse_str("[collections.s.fields]\nstatus = { type = \"string\" }\n[taxonomies.status]\n");
+        let (c, diags, _) = parse_str(
+            "[collections.s.fields]\nstatus = { type = \"string\" }\n[taxonomies.status]\n",
+        );
         assert!(c.is_none());
         assert!(diags.iter().any(|d| d.code == "config/taxonomy"));
     }

@@ -7,20 +7,32 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use canon::cli::{Cli, Command, Format};
-use canon::diagnostics::render::{emit_to_stderr, Style};
+use canon::diagnostics::render::{Style, emit_to_stderr};
 use canon::pipeline::{self, BuildOptions};
 use canon::scaffold;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Build(args) => run(args.options(std::io::stderr().is_terminal()), args.common.format, "built"),
-        Command::Check(args) => run(args.options(std::io::stderr().is_terminal()), args.common.format, "checked"),
+        Command::Build(args) => run(
+            args.options(std::io::stderr().is_terminal()),
+            args.common.format,
+            "built",
+        ),
+        Command::Check(args) => run(
+            args.options(std::io::stderr().is_terminal()),
+            args.common.format,
+            "checked",
+        ),
         Command::Init { dir } => scaffold::init(dir).map(|msg| {
             say(&msg);
             0
         }),
-        Command::New { collection, slug, root } => scaffold::new_page(root, collection, slug).map(|msg| {
+        Command::New {
+            collection,
+            slug,
+            root,
+        } => scaffold::new_page(root, collection, slug).map(|msg| {
             say(&msg);
             0
         }),
@@ -44,7 +56,12 @@ fn run(opts: BuildOptions, format: Format, verb: &str) -> anyhow::Result<u8> {
         Format::Rich => Style::Rich,
         Format::Short => Style::Short,
     };
-    emit_to_stderr(&report.diags, &report.sources, style, std::io::stderr().is_terminal());
+    emit_to_stderr(
+        &report.diags,
+        &report.sources,
+        style,
+        std::io::stderr().is_terminal(),
+    );
     say(&report.summary(verb));
     Ok(report.exit_code() as u8)
 }

@@ -55,7 +55,15 @@ pub struct Report {
 
 impl Report {
     fn new(sources: SourceMap, diags: Diagnostics, start: Instant) -> Report {
-        Report { sources, diags, counts: Vec::new(), pages: 0, output: None, written: None, elapsed: start.elapsed() }
+        Report {
+            sources,
+            diags,
+            counts: Vec::new(),
+            pages: 0,
+            output: None,
+            written: None,
+            elapsed: start.elapsed(),
+        }
     }
 
     /// The process exit code: 0 when there are no errors, 1 otherwise.
@@ -65,8 +73,16 @@ impl Report {
 
     /// One line: pages per collection, warnings, errors, time.
     pub fn summary(&self, verb: &str) -> String {
-        let counts: Vec<String> = self.counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let breakdown = if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) };
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        let breakdown = if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        };
         let into = match &self.output {
             Some(o) => format!(" into {}", config::display_name(o, o)),
             None => String::new(),
@@ -89,7 +105,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Loads and checks the configuration, applying command-line overrides.
-pub fn load_config(opts: &BuildOptions, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Option<Config>> {
+pub fn load_config(
+    opts: &BuildOptions,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Config>> {
     if !opts.root.is_dir() {
         anyhow::bail!("site root `{}` is not a folder", opts.root.display());
     }
@@ -125,14 +145,25 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);
     let progress = if opts.progress && site.pages.len() >= 200 {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} rendering {pos}/{len} {wide_bar}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} rendering {pos}/{len} {wide_bar}")
+        {
             bar.set_style(style);
         }
         bar
     } else {
         ProgressBar::hidden()
     };
-    let output = render::render(&site, &config, &inputs.templates, inputs.assets, &sources, &progress, &mut diags);
+    let output = render::render(
+        &site,
+        &config,
+        &inputs.templates,
+        inputs.assets,
+        &inputs.stylesheet,
+        &sources,
+        &progress,
+        &mut diags,
+    );
     progress.finish_and_clear();
     if opts.strict {
         diags.promote_warnings();
@@ -140,7 +171,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     let mut report = Report::new(SourceMap::default(), Diagnostics::default(), start);
     report.pages = site.pages.len();
     for name in config.collections.keys() {
-        let n = (0..site.pages.len()).filter(|&i| !site.is_index[i] && site.pages[i].collection.as_deref() == Some(name)).count();
+        let n = (0..site.pages.len())
+            .filter(|&i| !site.is_index[i] && site.pages[i].collection.as_deref() == Some(name))
+            .count();
         report.counts.push((name.clone(), n));
     }
     // Everything else: plain pages and the folders' index pages.

@@ -4,28 +4,54 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
-use crate::config::{self, check_segment, FieldKind};
-use crate::diagnostics::{did_you_mean, Diagnostics, SourceMap};
+use crate::config::{self, FieldKind, check_segment};
+use crate::diagnostics::{Diagnostics, SourceMap, did_you_mean};
 
 /// The `canon.toml` of a new site: the three collections with their schemas.
 pub const INIT_CONFIG: &str = include_str!("scaffold/canon.toml");
 
 const INIT_PAGES: &[(&str, &str)] = &[
     ("content/_index.md", include_str!("scaffold/_index.md")),
-    ("content/methods/_index.md", include_str!("scaffold/methods/_index.md")),
-    ("content/methods/agile-delivery.md", include_str!("scaffold/methods/agile-delivery.md")),
-    ("content/standards/_index.md", include_str!("scaffold/standards/_index.md")),
-    ("content/standards/access-control.md", include_str!("scaffold/standards/access-control.md")),
-    ("content/modules/_index.md", include_str!("scaffold/modules/_index.md")),
-    ("content/modules/spotting-phishing.md", include_str!("scaffold/modules/spotting-phishing.md")),
+    (
+        "content/methods/_index.md",
+        include_str!("scaffold/methods/_index.md"),
+    ),
+    (
+        "content/methods/agile-delivery.md",
+        include_str!("scaffold/methods/agile-delivery.md"),
+    ),
+    (
+        "content/standards/_index.md",
+        include_str!("scaffold/standards/_index.md"),
+    ),
+    (
+        "content/standards/access-control.md",
+        include_str!("scaffold/standards/access-control.md"),
+    ),
+    (
+        "content/modules/_index.md",
+        include_str!("scaffold/modules/_index.md"),
+    ),
+    (
+        "content/modules/spotting-phishing.md",
+        include_str!("scaffold/modules/spotting-phishing.md"),
+    ),
 ];
 
 /// Creates a new site in `dir`.
 pub fn init(dir: &Path) -> anyhow::Result<String> {
-    if dir.exists() && fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?.next().is_some() {
-        bail!("`{}` is not empty: canon init creates a new site in an empty or new folder", dir.display());
+    if dir.exists()
+        && fs::read_dir(dir)
+            .with_context(|| format!("failed to read `{}`", dir.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "`{}` is not empty: canon init creates a new site in an empty or new folder",
+            dir.display()
+        );
     }
     fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     write_new(&dir.join("canon.toml"), INIT_CONFIG)?;
@@ -33,7 +59,8 @@ pub fn init(dir: &Path) -> anyhow::Result<String> {
         write_new(&dir.join(rel), text)?;
     }
     for d in ["templates", "static"] {
-        fs::create_dir_all(dir.join(d)).with_context(|| format!("failed to create `{}`", dir.join(d).display()))?;
+        fs::create_dir_all(dir.join(d))
+            .with_context(|| format!("failed to create `{}`", dir.join(d).display()))?;
     }
     Ok(format!(
         "canon: created a new site in {d}\n  build it:  canon build --root {d}\n  add pages: canon new standards backup --root {d}\n  It uses the built-in default theme; a template of the same name in {d}/templates/ replaces the theme's.",
@@ -43,7 +70,8 @@ pub fn init(dir: &Path) -> anyhow::Result<String> {
 
 fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
     }
     fs::write(path, text).with_context(|| format!("failed to write `{}`", path.display()))
 }
@@ -53,7 +81,11 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let Some(config) = config::load(root, &mut sources, &mut diags)? else {
-        let text = crate::diagnostics::render::render_all(&diags, &sources, crate::diagnostics::render::Style::Short);
+        let text = crate::diagnostics::render::render_all(
+            &diags,
+            &sources,
+            crate::diagnostics::render::Style::Short,
+        );
         bail!("canon.toml has errors:\n{text}");
     };
     let Some(c) = config.collections.get(collection) else {
@@ -61,38 +93,65 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
         let known: Vec<&str> = config.collections.keys().map(String::as_str).collect();
         bail!(
             "there is no collection `{collection}`{}; declared: {}",
-            near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(),
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            near.map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default(),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         );
     };
     if let Err(why) = check_segment(slug) {
         bail!("slug `{slug}` {why}");
     }
-    let path = config.content_dir.join(collection).join(format!("{slug}.md"));
+    let path = config
+        .content_dir
+        .join(collection)
+        .join(format!("{slug}.md"));
     if path.exists() {
         bail!("`{}` already exists", path.display());
     }
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
     let mut fm = String::from("---\n");
     let _ = writeln!(fm, "title: {}", yaml_str(&config::sentence_case(slug)));
     let _ = writeln!(fm, "description: \"\"");
     for (name, spec) in &c.fields {
         let value = match &spec.kind {
-            FieldKind::Enum(values) => spec.default.as_ref().and_then(|d| d.as_str().map(str::to_string)).or_else(|| values.first().cloned()).unwrap_or_default(),
+            FieldKind::Enum(values) => spec
+                .default
+                .as_ref()
+                .and_then(|d| d.as_str().map(str::to_string))
+                .or_else(|| values.first().cloned())
+                .unwrap_or_default(),
             FieldKind::Date => today.clone(),
             FieldKind::Boolean => "false".into(),
             FieldKind::Integer => "0".into(),
             FieldKind::List => "[]".into(),
             FieldKind::Reference { .. } | FieldKind::References { .. } => {
-                let empty = if matches!(spec.kind, FieldKind::Reference { .. }) { "\"\"" } else { "[]" };
+                let empty = if matches!(spec.kind, FieldKind::Reference { .. }) {
+                    "\"\""
+                } else {
+                    "[]"
+                };
                 let prefix = if spec.required { "" } else { "# " };
-                let _ = writeln!(fm, "{prefix}{name}: {empty} # pages by id or by path under content/");
+                let _ = writeln!(
+                    fm,
+                    "{prefix}{name}: {empty} # pages by id or by path under content/"
+                );
                 continue;
             }
             FieldKind::String | FieldKind::Text => "TODO".into(),
         };
         if spec.required {
-            let value = if matches!(spec.kind, FieldKind::String | FieldKind::Text) { yaml_str(&value) } else { value };
+            let value = if matches!(spec.kind, FieldKind::String | FieldKind::Text) {
+                yaml_str(&value)
+            } else {
+                value
+            };
             let _ = writeln!(fm, "{name}: {value}");
         } else {
             let _ = writeln!(fm, "# {name}: {value}");

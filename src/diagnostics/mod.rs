@@ -33,7 +33,10 @@ impl SourceMap {
 
     /// The display name of a file.
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.name().as_str()).unwrap_or("<unknown>")
+        self.files
+            .get(id)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
     }
 
     /// The text of a file.
@@ -144,7 +147,12 @@ impl Diagnostic {
     }
 
     /// Adds another place involved.
-    pub fn secondary(mut self, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn secondary(
+        mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         self.secondary.push(Label {
             file,
             span,
@@ -235,7 +243,10 @@ impl Diagnostics {
     }
 }
 
-fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a str, usize, &'static str, &'a str) {
+fn sort_key<'a>(
+    d: &'a Diagnostic,
+    sources: &'a SourceMap,
+) -> (&'a str, usize, &'static str, &'a str) {
     match &d.primary {
         Some(l) => (sources.name(l.file), l.span.start, d.code, &d.message),
         None => ("", 0, d.code, &d.message),

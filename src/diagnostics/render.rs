@@ -1,6 +1,8 @@
 //! Turns [`Diagnostic`]s into text: rich code frames for people, one line each for CI.
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
+};
 use codespan_reporting::term::{self, Config, DisplayStyle};
 
 use super::{Diagnostic, Diagnostics, Severity, SourceMap};
@@ -60,14 +62,14 @@ pub fn render_all(diags: &Diagnostics, sources: &SourceMap, style: Style) -> Str
         .into_iter()
         .map(|d| {
             let mut s = render_one(d, sources, style);
-            if style == Style::Short {
-                if let Some(h) = &d.help {
-                    // codespan's short style drops notes; a hint is too useful to lose.
-                    if !s.ends_with('\n') {
-                        s.push('\n');
-                    }
-                    s.push_str(&format!("  = {h}\n"));
+            if style == Style::Short
+                && let Some(h) = &d.help
+            {
+                // codespan's short style drops notes; a hint is too useful to lose.
+                if !s.ends_with('\n') {
+                    s.push('\n');
                 }
+                s.push_str(&format!("  = {h}\n"));
             }
             s
         })
@@ -77,7 +79,11 @@ pub fn render_all(diags: &Diagnostics, sources: &SourceMap, style: Style) -> Str
 /// Writes every diagnostic to stderr, in colour when stderr is a terminal.
 pub fn emit_to_stderr(diags: &Diagnostics, sources: &SourceMap, style: Style, color: bool) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-    let choice = if color { ColorChoice::Auto } else { ColorChoice::Never };
+    let choice = if color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
     let stream = StandardStream::stderr(choice);
     let mut lock = stream.lock();
     let config = Config {
@@ -90,15 +96,23 @@ pub fn emit_to_stderr(diags: &Diagnostics, sources: &SourceMap, style: Style, co
     let styles = term::Styles::default();
     for d in diags.sorted(sources) {
         let mut writer = term::StylesWriter::new(&mut lock, &styles);
-        if term::emit_to_write_style(&mut writer, &config, sources.files(), &to_codespan(d)).is_err() {
+        if term::emit_to_write_style(&mut writer, &config, sources.files(), &to_codespan(d))
+            .is_err()
+        {
             use std::io::Write;
-            let _ = writeln!(lock, "{}[{}]: {}", severity_word(d.severity), d.code, d.message);
+            let _ = writeln!(
+                lock,
+                "{}[{}]: {}",
+                severity_word(d.severity),
+                d.code,
+                d.message
+            );
         }
-        if style == Style::Short {
-            if let Some(h) = &d.help {
-                use std::io::Write;
-                let _ = writeln!(lock, "  = {h}");
-            }
+        if style == Style::Short
+            && let Some(h) = &d.help
+        {
+            use std::io::Write;
+            let _ = writeln!(lock, "  = {h}");
         }
     }
 }
@@ -118,7 +132,10 @@ mod tests {
     #[test]
     fn rich_output_has_location_frame_and_hint() {
         let mut sources = SourceMap::default();
-        let id = sources.add("content/standards/x.md", Arc::from("---\nstatus: actve\n---\n"));
+        let id = sources.add(
+            "content/standards/x.md",
+            Arc::from("---\nstatus: actve\n---\n"),
+        );
         let d = Diagnostic::error("schema/enum", "`status` is not one of draft, active")
             .label(id, 12..17, "unknown status")
             .help("did you mean `active`?");
@@ -131,7 +148,10 @@ mod tests {
         let mut all = Diagnostics::default();
         all.push(d);
         let short = render_all(&all, &sources, Style::Short);
-        assert!(short.starts_with("content/standards/x.md:2:9: error[schema/enum]"), "{short}");
+        assert!(
+            short.starts_with("content/standards/x.md:2:9: error[schema/enum]"),
+            "{short}"
+        );
         assert!(short.contains("= did you mean `active`?"), "{short}");
     }
 }

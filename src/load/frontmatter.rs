@@ -133,7 +133,8 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
     if matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let pod = gray_matter::engine::YAML::parse(matter).map_err(|e| yaml_error(matter, base, &e.to_string()))?;
+    let pod = gray_matter::engine::YAML::parse(matter)
+        .map_err(|e| yaml_error(matter, base, &e.to_string()))?;
     let value: Value = pod.deserialize().map_err(|e| SyntaxError {
         message: format!("front matter could not be read: {e}"),
         span: open.clone(),
@@ -144,7 +145,10 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
         Value::Array(_) => return Err(not_a_table("a list", open)),
         _ => return Err(not_a_table("a single value", open)),
     };
-    let mut spans = YamlSpans { text: matter, ..Default::default() };
+    let mut spans = YamlSpans {
+        text: matter,
+        ..Default::default()
+    };
     Parser::new_from_str(matter)
         .load(&mut spans, false)
         .map_err(|e| marker_error(matter, base, e.marker(), e.info()))?;
@@ -167,7 +171,10 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
 
 /// Locates a YAML error: gray_matter returns only text, so the scan is repeated for the marker.
 fn yaml_error(matter: &str, base: usize, fallback: &str) -> SyntaxError {
-    let mut sink = YamlSpans { text: matter, ..Default::default() };
+    let mut sink = YamlSpans {
+        text: matter,
+        ..Default::default()
+    };
     match Parser::new_from_str(matter).load(&mut sink, false) {
         Err(e) => marker_error(matter, base, e.marker(), e.info()),
         Ok(()) => SyntaxError {
@@ -195,9 +202,15 @@ fn marker_offset(text: &str, m: &Marker) -> usize {
         }
     }
     let line = &text[line_start..];
-    let col = line.char_indices().nth(m.col()).map_or(line.len(), |(i, _)| i);
+    let col = line
+        .char_indices()
+        .nth(m.col())
+        .map_or(line.len(), |(i, _)| i);
     (line_start + col).min(text.len())
 }
+
+/// A top-level key: its name, key span, value span and list item spans.
+type TopField = (String, Range<usize>, Range<usize>, Vec<Range<usize>>);
 
 /// Records the span of each top-level key, its value and each item of a sequence value.
 #[derive(Default)]
@@ -209,7 +222,7 @@ struct YamlSpans<'a> {
     current: Option<(String, Range<usize>)>,
     value_start: usize,
     items: Vec<Range<usize>>,
-    top: Vec<(String, Range<usize>, Range<usize>, Vec<Range<usize>>)>,
+    top: Vec<TopField>,
     last_end: usize,
 }
 
@@ -256,12 +269,10 @@ impl MarkedEventReceiver for YamlSpans<'_> {
                     self.items.push(at..end);
                 }
             }
-            Event::Alias(_) => {
-                if self.depth == 1 && !self.want_key {
-                    self.value_start = at;
-                    let end = scalar_end(self.text, at);
-                    self.finish_value(end);
-                }
+            Event::Alias(_) if self.depth == 1 && !self.want_key => {
+                self.value_start = at;
+                let end = scalar_end(self.text, at);
+                self.finish_value(end);
             }
             _ => {}
         }
@@ -297,10 +308,10 @@ fn scalar_end(text: &str, start: usize) -> usize {
             let line = &rest[..line_end];
             let mut end = line.len();
             for pat in [" #", ",", "]", "}", ": "] {
-                if let Some(i) = line.find(pat) {
-                    if i > 0 {
-                        end = end.min(i);
-                    }
+                if let Some(i) = line.find(pat)
+                    && i > 0
+                {
+                    end = end.min(i);
                 }
             }
             start + line[..end].trim_end_matches(['\r', ' ', '\t']).len()
@@ -320,7 +331,10 @@ fn parse_toml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
     let mut fields = IndexMap::new();
     for (key, value) in table.get_ref().iter() {
         let items = match value.get_ref() {
-            toml::de::DeValue::Array(a) => a.iter().map(|v| base + v.span().start..base + v.span().end).collect(),
+            toml::de::DeValue::Array(a) => a
+                .iter()
+                .map(|v| base + v.span().start..base + v.span().end)
+                .collect(),
             _ => Vec::new(),
         };
         fields.insert(
@@ -342,7 +356,10 @@ fn de_to_json(v: &toml::de::DeValue<'_>) -> Value {
         D::String(s) => Value::String(s.to_string()),
         D::Integer(i) => {
             let digits = i.as_str().replace('_', "");
-            let digits = digits.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b");
+            let digits = digits
+                .trim_start_matches("0x")
+                .trim_start_matches("0o")
+                .trim_start_matches("0b");
             i64::from_str_radix(digits, i.radix()).map_or(Value::Null, Value::from)
         }
         D::Float(f) => f
@@ -355,7 +372,11 @@ fn de_to_json(v: &toml::de::DeValue<'_>) -> Value {
         D::Boolean(b) => Value::Bool(*b),
         D::Datetime(d) => Value::String(d.to_string()),
         D::Array(a) => Value::Array(a.iter().map(|v| de_to_json(v.get_ref())).collect()),
-        D::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.get_ref().to_string(), de_to_json(v.get_ref()))).collect()),
+        D::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.get_ref().to_string(), de_to_json(v.get_ref())))
+                .collect(),
+        ),
     }
 }
 
@@ -393,10 +414,19 @@ mod tests {
         assert_eq!(at(text, &status.span), "actve");
         assert_eq!(at(text, &status.key), "status");
         let topic = &fm.fields["topic"];
-        assert_eq!(topic.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(), ["identity", "\"access\""]);
+        assert_eq!(
+            topic.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(),
+            ["identity", "\"access\""]
+        );
         let tags = &fm.fields["tags"];
-        assert_eq!(tags.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(fm.fields.keys().collect::<Vec<_>>(), ["title", "status", "topic", "tags"]);
+        assert_eq!(
+            tags.items.iter().map(|r| at(text, r)).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            fm.fields.keys().collect::<Vec<_>>(),
+            ["title", "status", "topic", "tags"]
+        );
     }
 
     #[test]
@@ -419,7 +449,8 @@ mod tests {
 
     #[test]
     fn toml_fields_have_spans_and_dates_are_strings() {
-        let text = "+++\ntitle = \"A\"\ndate = 2024-03-01\nweight = 3\naudience = [\"x\", \"y\"]\n+++\n";
+        let text =
+            "+++\ntitle = \"A\"\ndate = 2024-03-01\nweight = 3\naudience = [\"x\", \"y\"]\n+++\n";
         let fm = parse(text, &split(text)).expect("parses");
         assert_eq!(fm.fields["date"].value, Value::String("2024-03-01".into()));
         assert_eq!(fm.fields["weight"].value, Value::from(3));

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::{display_name, Config, CONFIG_FILE};
+use crate::config::{CONFIG_FILE, Config, display_name};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 /// A Markdown file as read.
@@ -65,6 +65,9 @@ pub struct Inputs {
     pub assets: Vec<Asset>,
     /// Templates: the theme's, with the site's own replacing any of the same name.
     pub templates: Vec<TemplateSource>,
+    /// The text of the theme's `canon.css` (after any site override), which the 404 page
+    /// inlines: it is served at any depth, where a linked stylesheet may not resolve.
+    pub stylesheet: String,
 }
 
 /// Folder names never treated as content.
@@ -81,9 +84,24 @@ enum Found {
 }
 
 /// Reads the whole site.
-pub fn load(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics) -> anyhow::Result<Inputs> {
+pub fn load(
+    config: &Config,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Inputs> {
     let mut inputs = Inputs::default();
     load_theme(config, sources, diags, &mut inputs)?;
+    inputs.stylesheet = match inputs
+        .assets
+        .iter()
+        .find(|a| a.rel == "canon.css")
+        .map(|a| &a.source)
+    {
+        Some(AssetSource::Embedded(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+        Some(AssetSource::Disk(path)) => std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?,
+        None => String::new(),
+    };
     let found = walk_content(config, diags)?;
     let mut page_paths = Vec::new();
     for f in found {
@@ -138,7 +156,10 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(ReadError::Encoding(format!("file is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to()))),
+        Err(e) => Err(ReadError::Encoding(format!(
+            "file is not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        ))),
     }
 }
 
@@ -149,7 +170,10 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
     }
     let content_is_root = same_path(content, &config.root);
     let mut found = Vec::new();
-    let walker = WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     let mut it = walker.filter_entry(|e| {
         if e.depth() == 0 {
             return true;
@@ -159,10 +183,16 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
             return false;
         }
         if e.file_type().is_dir() {
-            if name.starts_with('_') || SKIP_DIRS.contains(&name.as_ref()) || same_path(e.path(), &config.output_dir) {
+            if name.starts_with('_')
+                || SKIP_DIRS.contains(&name.as_ref())
+                || same_path(e.path(), &config.output_dir)
+            {
                 return false;
             }
-            if content_is_root && e.depth() == 1 && matches!(name.as_ref(), "themes" | "templates" | "static") {
+            if content_is_root
+                && e.depth() == 1
+                && matches!(name.as_ref(), "themes" | "templates" | "static")
+            {
                 return false;
             }
         }
@@ -172,7 +202,10 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 anyhow::bail!("failed to read `{path}`: {e}");
             }
         };
@@ -180,15 +213,23 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
             continue;
         }
         let path = entry.path().to_path_buf();
-        let Ok(rel_path) = path.strip_prefix(content) else { continue };
+        let Ok(rel_path) = path.strip_prefix(content) else {
+            continue;
+        };
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
-            diags.push(Diagnostic::warning("load/file-name", format!("skipped `{}`: its name is not UTF-8", path.display())));
+            diags.push(Diagnostic::warning(
+                "load/file-name",
+                format!("skipped `{}`: its name is not UTF-8", path.display()),
+            ));
             continue;
         };
         if entry.path_is_symlink() {
             diags.push(
-                Diagnostic::warning("load/symlink", format!("skipped symbolic link `{rel}`: canon does not follow links"))
-                    .help("copy the file into the content folder instead"),
+                Diagnostic::warning(
+                    "load/symlink",
+                    format!("skipped symbolic link `{rel}`: canon does not follow links"),
+                )
+                .help("copy the file into the content folder instead"),
             );
             it.skip_current_dir();
             continue;
@@ -209,14 +250,22 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
     Ok(found)
 }
 
-fn load_theme(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics, inputs: &mut Inputs) -> anyhow::Result<()> {
+fn load_theme(
+    config: &Config,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    inputs: &mut Inputs,
+) -> anyhow::Result<()> {
     let theme_dir = config.root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
         read_templates(config, &theme_dir.join("templates"), sources, diags, inputs)?;
         read_static(&theme_dir.join("static"), inputs)?;
     } else if config.theme == "default" {
         for (name, text) in theme::TEMPLATES {
-            let file = sources.add(format!("<built-in theme>/templates/{name}"), Arc::from(*text));
+            let file = sources.add(
+                format!("<built-in theme>/templates/{name}"),
+                Arc::from(*text),
+            );
             inputs.templates.push(TemplateSource {
                 name: (*name).to_string(),
                 file,
@@ -230,24 +279,46 @@ fn load_theme(config: &Config, sources: &mut SourceMap, diags: &mut Diagnostics,
             });
         }
     } else {
-        anyhow::bail!("theme `{}` not found: there is no folder `{}`", config.theme, theme_dir.display());
+        anyhow::bail!(
+            "theme `{}` not found: there is no folder `{}`",
+            config.theme,
+            theme_dir.display()
+        );
     }
-    read_templates(config, &config.root.join("templates"), sources, diags, inputs)?;
+    read_templates(
+        config,
+        &config.root.join("templates"),
+        sources,
+        diags,
+        inputs,
+    )?;
     read_static(&config.root.join("static"), inputs)?;
     Ok(())
 }
 
-fn read_templates(config: &Config, dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics, inputs: &mut Inputs) -> anyhow::Result<()> {
+fn read_templates(
+    config: &Config,
+    dir: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    inputs: &mut Inputs,
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
+        let entry =
+            entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.path();
-        let Some(name) = path.strip_prefix(dir).ok().and_then(Path::to_str).map(|s| s.replace('\\', "/")) else {
+        let Some(name) = path
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|s| s.replace('\\', "/"))
+        else {
             continue;
         };
         if name.split('/').any(|s| s.starts_with('.')) {
@@ -259,7 +330,11 @@ fn read_templates(config: &Config, dir: &Path, sources: &mut SourceMap, diags: &
             Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
             Err(ReadError::Encoding(why)) => {
                 let file = sources.add(display, Arc::from(""));
-                diags.push(Diagnostic::error("template/encoding", why).label(file, 0..0, "in this template"));
+                diags.push(Diagnostic::error("template/encoding", why).label(
+                    file,
+                    0..0,
+                    "in this template",
+                ));
                 continue;
             }
         };
@@ -276,11 +351,18 @@ fn read_static(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
         return Ok(());
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
+        let entry =
+            entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|s| s.replace('\\', "/")) else {
+        let Some(rel) = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|s| s.replace('\\', "/"))
+        else {
             continue;
         };
         if rel.split('/').any(|s| s.starts_with('.')) {

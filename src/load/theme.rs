@@ -13,8 +13,14 @@ pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "ba
 
 /// Static files: (path under the output folder, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
-    ("canon.css", include_bytes!("../../themes/default/static/canon.css")),
-    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    (
+        "canon.css",
+        include_bytes!("../../themes/default/static/canon.css"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 #[cfg(test)]
@@ -22,8 +28,13 @@ mod tests {
     use super::*;
 
     fn listed(dir: &str) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default").join(dir);
-        let mut v: Vec<String> = std::fs::read_dir(path).expect("theme folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default")
+            .join(dir);
+        let mut v: Vec<String> = std::fs::read_dir(path)
+            .expect("theme folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -40,7 +51,11 @@ mod tests {
 
     #[test]
     fn css_stays_small() {
-        let css = STATIC.iter().find(|(n, _)| *n == "canon.css").expect("css").1;
+        let css = STATIC
+            .iter()
+            .find(|(n, _)| *n == "canon.css")
+            .expect("css")
+            .1;
         assert!(css.len() < 30 * 1024, "canon.css is {} bytes", css.len());
     }
 }

@@ -3,9 +3,9 @@
 //! the README can describe one stable context. URLs are site-rooted (`/base/standards/x/`);
 //! the renderer makes them relative afterwards.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::markdown::{escape_html, Rendered};
+use super::markdown::{Rendered, escape_html};
 use crate::config::{Config, FieldKind};
 use crate::resolve::{Section, SectionKind, Site};
 use crate::validate::parse_date;
@@ -24,8 +24,15 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
         .collections
         .values()
         .filter_map(|c| {
-            let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name))?;
-            let count = site.pages.iter().enumerate().filter(|(i, p)| p.collection.as_deref() == Some(&c.name) && !site.is_index[*i]).count();
+            let s = site.sections.iter().find(|s| {
+                s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name)
+            })?;
+            let count = site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| p.collection.as_deref() == Some(&c.name) && !site.is_index[*i])
+                .count();
             Some(json!({
                 "name": c.name,
                 "title": c.title,
@@ -74,7 +81,14 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
 }
 
 fn count_pages(site: &Site, s: &Section) -> usize {
-    s.pages.len() + s.subsections.iter().map(|&c| count_pages(site, &site.sections[c]) + usize::from(site.sections[c].index_page.is_some())).sum::<usize>()
+    s.pages.len()
+        + s.subsections
+            .iter()
+            .map(|&c| {
+                count_pages(site, &site.sections[c])
+                    + usize::from(site.sections[c].index_page.is_some())
+            })
+            .sum::<usize>()
 }
 
 /// Breadcrumbs for a site path: every ancestor, home first, the path itself left out.
@@ -87,10 +101,12 @@ pub fn breadcrumbs(site: &Site, config: &Config, path: &str) -> Vec<Value> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     for n in 1..segs.len() {
         let p = format!("/{}/", segs[..n].join("/"));
-        let title = site
-            .title_at(&p)
-            .map(str::to_string)
-            .or_else(|| site.taxonomies.iter().find(|t| t.path == p).map(|t| config.taxonomies[&t.name].title.clone()));
+        let title = site.title_at(&p).map(str::to_string).or_else(|| {
+            site.taxonomies
+                .iter()
+                .find(|t| t.path == p)
+                .map(|t| config.taxonomies[&t.name].title.clone())
+        });
         if let Some(title) = title {
             out.push(json!({"title": title, "path": config.rooted(&p)}));
         }
@@ -102,12 +118,24 @@ pub fn breadcrumbs(site: &Site, config: &Config, path: &str) -> Vec<Value> {
 pub fn card(site: &Site, config: &Config, i: usize) -> Value {
     let p = &site.pages[i];
     let mut meta: Vec<String> = Vec::new();
-    if let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) {
-        if let Some(id) = c.id_field.as_ref().and_then(|f| p.fields.get(f)).and_then(|v| v.value.as_str()) {
+    if let Some(c) = p
+        .collection
+        .as_deref()
+        .and_then(|c| config.collections.get(c))
+    {
+        if let Some(id) = c
+            .id_field
+            .as_ref()
+            .and_then(|f| p.fields.get(f))
+            .and_then(|v| v.value.as_str())
+        {
             meta.push(id.to_string());
         }
         for (name, spec) in &c.fields {
-            if let (FieldKind::Enum(_), Some(v)) = (&spec.kind, p.fields.get(name).and_then(|v| v.value.as_str())) {
+            if let (FieldKind::Enum(_), Some(v)) = (
+                &spec.kind,
+                p.fields.get(name).and_then(|v| v.value.as_str()),
+            ) {
                 meta.push(v.to_string());
             }
         }
@@ -124,25 +152,48 @@ pub fn card(site: &Site, config: &Config, i: usize) -> Value {
 }
 
 /// The metadata panel rows of a page: `{label, html}` with values escaped.
-fn meta_rows(site: &Site, config: &Config, i: usize, text_fields: &[(String, String)]) -> Vec<Value> {
+fn meta_rows(
+    site: &Site,
+    config: &Config,
+    i: usize,
+    text_fields: &[(String, String)],
+) -> Vec<Value> {
     let p = &site.pages[i];
     let mut rows = Vec::new();
-    let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else {
+    let Some(c) = p
+        .collection
+        .as_deref()
+        .and_then(|c| config.collections.get(c))
+    else {
         return rows;
     };
     for (name, spec) in &c.fields {
-        let Some(v) = p.fields.get(name) else { continue };
+        let Some(v) = p.fields.get(name) else {
+            continue;
+        };
         let html = match &spec.kind {
             FieldKind::Text => match text_fields.iter().find(|(n, _)| n == name) {
                 Some((_, html)) => html.clone(),
                 None => continue,
             },
             FieldKind::Date => match v.value.as_str() {
-                Some(d) => format!("<time datetime=\"{}\">{}</time>", escape_html(d), escape_html(&display_date(d))),
+                Some(d) => format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    escape_html(d),
+                    escape_html(&display_date(d))
+                ),
                 None => continue,
             },
-            FieldKind::Boolean => (if v.value.as_bool() == Some(true) { "Yes" } else { "No" }).to_string(),
-            FieldKind::Enum(_) => format!("<span class=\"tag\">{}</span>", escape_html(v.value.as_str().unwrap_or(""))),
+            FieldKind::Boolean => (if v.value.as_bool() == Some(true) {
+                "Yes"
+            } else {
+                "No"
+            })
+            .to_string(),
+            FieldKind::Enum(_) => format!(
+                "<span class=\"tag\">{}</span>",
+                escape_html(v.value.as_str().unwrap_or(""))
+            ),
             FieldKind::Reference { .. } | FieldKind::References { .. } => {
                 let targets = site.references[i].get(name).cloned().unwrap_or_default();
                 if targets.is_empty() {
@@ -150,12 +201,22 @@ fn meta_rows(site: &Site, config: &Config, i: usize, text_fields: &[(String, Str
                 }
                 targets
                     .iter()
-                    .map(|&t| format!("<a href=\"{}\">{}</a>", escape_html(&config.rooted(&site.paths[t])), escape_html(&site.pages[t].title)))
+                    .map(|&t| {
+                        format!(
+                            "<a href=\"{}\">{}</a>",
+                            escape_html(&config.rooted(&site.paths[t])),
+                            escape_html(&site.pages[t].title)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             }
             FieldKind::List => {
-                let items: Vec<String> = v.strings_with_spans().into_iter().map(|(s, _)| escape_html(&s)).collect();
+                let items: Vec<String> = v
+                    .strings_with_spans()
+                    .into_iter()
+                    .map(|(s, _)| escape_html(&s))
+                    .collect();
                 if items.is_empty() {
                     continue;
                 }
@@ -198,7 +259,13 @@ fn link(site: &Site, config: &Config, i: Option<usize>) -> Value {
 }
 
 /// The `page` value for a content page.
-pub fn page_value(site: &Site, config: &Config, i: usize, body: &Rendered, text_fields: &[(String, String)]) -> Value {
+pub fn page_value(
+    site: &Site,
+    config: &Config,
+    i: usize,
+    body: &Rendered,
+    text_fields: &[(String, String)],
+) -> Value {
     let p = &site.pages[i];
     let path = &site.paths[i];
     let collection = p.collection.as_deref().and_then(|c| config.collections.get(c)).map(|c| {
@@ -207,7 +274,10 @@ pub fn page_value(site: &Site, config: &Config, i: usize, body: &Rendered, text_
     });
     let (heading_html, heading_id) = match &body.heading {
         Some(h) => (h.html.clone(), h.id.clone()),
-        None => (escape_html(&p.title), super::markdown::headings::heading_id(&p.title)),
+        None => (
+            escape_html(&p.title),
+            super::markdown::headings::heading_id(&p.title),
+        ),
     };
     let (prev, next) = site.prev_next[i];
     let children: Vec<Value> = match site.sections.iter().find(|s| s.index_page == Some(i)) {
@@ -245,7 +315,13 @@ pub fn children(site: &Site, config: &Config, s: &Section) -> Vec<Value> {
     let mut out: Vec<Value> = s.pages.iter().map(|&i| card(site, config, i)).collect();
     for &c in &s.subsections {
         let sub = &site.sections[c];
-        let description = sub.index_page.and_then(|i| site.pages[i].description.clone());
+        if s.kind == SectionKind::Home && sub.kind == SectionKind::Collection {
+            // The home page shows collections in a block of their own.
+            continue;
+        }
+        let description = sub
+            .index_page
+            .and_then(|i| site.pages[i].description.clone());
         out.push(json!({
             "title": sub.title,
             "path": config.rooted(&sub.path),
@@ -258,17 +334,26 @@ pub fn children(site: &Site, config: &Config, s: &Section) -> Vec<Value> {
 }
 
 fn pages_label(n: usize) -> String {
-    if n == 1 { "1 page".to_string() } else { format!("{n} pages") }
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 /// The `section` value for a collection, folder listing or the home page.
 pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&Rendered>) -> Value {
     let sec = &site.sections[s];
     let description = match (sec.kind, sec.collection.as_deref()) {
-        (SectionKind::Collection, Some(c)) => Some(config.collections[c].description.clone()).filter(|d| !d.is_empty()),
+        (SectionKind::Collection, Some(c)) => {
+            Some(config.collections[c].description.clone()).filter(|d| !d.is_empty())
+        }
         _ => None,
     }
-    .or_else(|| sec.index_page.and_then(|i| site.pages[i].description.clone()));
+    .or_else(|| {
+        sec.index_page
+            .and_then(|i| site.pages[i].description.clone())
+    });
     json!({
         "title": sec.title,
         "path": config.rooted(&sec.path),
@@ -290,7 +375,10 @@ pub fn recent(site: &Site, limit: usize) -> Vec<usize> {
         .enumerate()
         .filter_map(|(i, p)| p.updated.as_deref().or(p.date.as_deref()).map(|d| (i, d)))
         .collect();
-    dated.sort_by(|a, b| b.1.cmp(a.1).then_with(|| site.pages[a.0].title.cmp(&site.pages[b.0].title)));
+    dated.sort_by(|a, b| {
+        b.1.cmp(a.1)
+            .then_with(|| site.pages[a.0].title.cmp(&site.pages[b.0].title))
+    });
     dated.into_iter().take(limit).map(|(i, _)| i).collect()
 }
 

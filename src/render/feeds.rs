@@ -13,7 +13,9 @@ pub struct SitemapEntry {
 
 /// The sitemap, with absolute URLs when `base_url` names a host.
 pub fn sitemap(entries: &[SitemapEntry], config: &Config) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for e in entries {
         out.push_str("  <url><loc>");
         out.push_str(&escape_html(&config.absolute_url(&e.path)));
@@ -31,7 +33,10 @@ pub fn sitemap(entries: &[SitemapEntry], config: &Config) -> String {
 
 /// robots.txt allowing everything and naming the sitemap.
 pub fn robots(config: &Config) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.absolute_url("/sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        config.absolute_url("/sitemap.xml")
+    )
 }
 
 /// One entry of the feed.
@@ -48,17 +53,39 @@ pub struct FeedEntry {
 
 /// An Atom feed of the latest updates (entries newest first).
 pub fn atom(entries: &[FeedEntry], config: &Config) -> String {
-    let updated = entries.first().map_or("1970-01-01".to_string(), |e| e.updated.clone());
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!("  <title>{}</title>\n", escape_html(&config.title)));
+    let updated = entries
+        .first()
+        .map_or("1970-01-01".to_string(), |e| e.updated.clone());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    out.push_str(&format!(
+        "  <title>{}</title>\n",
+        escape_html(&config.title)
+    ));
     if !config.description.is_empty() {
-        out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_html(&config.description)));
+        out.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape_html(&config.description)
+        ));
     }
-    out.push_str(&format!("  <id>{}</id>\n", escape_html(&config.absolute_url("/"))));
-    out.push_str(&format!("  <link href=\"{}\"/>\n", escape_html(&config.absolute_url("/"))));
-    out.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", escape_html(&config.absolute_url("/atom.xml"))));
+    out.push_str(&format!(
+        "  <id>{}</id>\n",
+        escape_html(&config.absolute_url("/"))
+    ));
+    out.push_str(&format!(
+        "  <link href=\"{}\"/>\n",
+        escape_html(&config.absolute_url("/"))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        escape_html(&config.absolute_url("/atom.xml"))
+    ));
     out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
-    out.push_str(&format!("  <author><name>{}</name></author>\n", escape_html(&config.title)));
+    out.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape_html(&config.title)
+    ));
     for e in entries {
         let url = escape_html(&config.absolute_url(&e.path));
         out.push_str("  <entry>\n");

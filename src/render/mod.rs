@@ -26,7 +26,14 @@ use markdown::{Context as MdContext, Highlighter, LinkOutcome, LinkRewriter, Ren
 use templates::Templates;
 
 /// Ids the default theme's templates use; headings never take them.
-pub const RESERVED_IDS: &[&str] = &["main-content", "on-this-page", "page-details", "page-topics", "pagination", "in-this-section"];
+pub const RESERVED_IDS: &[&str] = &[
+    "main-content",
+    "on-this-page",
+    "page-details",
+    "page-topics",
+    "pagination",
+    "in-this-section",
+];
 
 /// One generated file.
 #[derive(Debug, Clone)]
@@ -55,7 +62,10 @@ struct PageLinks<'a> {
 
 impl LinkRewriter for PageLinks<'_> {
     fn rewrite(&self, href: &str) -> LinkOutcome {
-        match self.site.resolve_link(self.page, href, &self.config.base_path) {
+        match self
+            .site
+            .resolve_link(self.page, href, &self.config.base_path)
+        {
             LinkTarget::Page { path, fragment, .. } => {
                 let mut url = self.config.rooted(&resolve::urls::encode_path(&path));
                 if let Some(f) = fragment {
@@ -64,7 +74,9 @@ impl LinkRewriter for PageLinks<'_> {
                 }
                 LinkOutcome::Replace(url)
             }
-            LinkTarget::Asset(path) => LinkOutcome::Replace(self.config.rooted(&resolve::urls::encode_path(&path))),
+            LinkTarget::Asset(path) => {
+                LinkOutcome::Replace(self.config.rooted(&resolve::urls::encode_path(&path)))
+            }
             LinkTarget::External | LinkTarget::SamePage(_) => LinkOutcome::Keep,
             LinkTarget::Unresolved { near } => LinkOutcome::Broken { near },
         }
@@ -88,11 +100,13 @@ enum Job {
 }
 
 /// Renders the whole site. Returns `None` when templates cannot be parsed.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
     config: &Config,
     template_sources: &[TemplateSource],
     assets: Vec<Asset>,
+    stylesheet: &str,
     sources: &SourceMap,
     progress: &ProgressBar,
     diags: &mut Diagnostics,
@@ -105,7 +119,10 @@ pub fn render(
         }
     };
     let highlighter = Highlighter::new();
-    let bodies: Vec<Body> = (0..site.pages.len()).into_par_iter().map(|i| render_body(site, config, &highlighter, i)).collect();
+    let bodies: Vec<Body> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_body(site, config, &highlighter, i))
+        .collect();
     for b in &bodies {
         diags.extend(b.main.diags.iter().cloned());
     }
@@ -115,7 +132,16 @@ pub fn render(
     let results: Vec<Result<Option<OutputFile>, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(job, site, config, &templates, &bodies, &site_value, sources);
+            let r = render_job(
+                job,
+                site,
+                config,
+                &templates,
+                &bodies,
+                &site_value,
+                stylesheet,
+                sources,
+            );
             progress.inc(1);
             r
         })
@@ -129,7 +155,11 @@ pub fn render(
             // A broken template fails every page the same way: say it once.
             Err(d) => {
                 let at = d.primary.as_ref().map(|l| (l.file, l.span.start));
-                let what = d.message.split_once("failed: ").map_or(d.message.as_str(), |(_, w)| w).to_string();
+                let what = d
+                    .message
+                    .split_once("failed: ")
+                    .map_or(d.message.as_str(), |(_, w)| w)
+                    .to_string();
                 if seen.insert((at, what)) {
                     diags.push(d);
                 }
@@ -138,13 +168,20 @@ pub fn render(
     }
     files.extend(aliases(site, config));
     files.extend(site_files(site, config));
-    let assets = assets.into_iter().filter(|a| !files.iter().any(|f| f.path == a.rel)).collect();
+    let assets = assets
+        .into_iter()
+        .filter(|a| !files.iter().any(|f| f.path == a.rel))
+        .collect();
     Some(SiteOutput { files, assets })
 }
 
 fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize) -> Body {
     let p = &site.pages[i];
-    let links = PageLinks { site, config, page: i };
+    let links = PageLinks {
+        site,
+        config,
+        page: i,
+    };
     let cx = MdContext {
         file: p.file,
         offset: p.body.start,
@@ -156,14 +193,27 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     };
     let main = markdown::render(p.body_text(), &cx);
     let mut text_fields = Vec::new();
-    if let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) {
+    if let Some(c) = p
+        .collection
+        .as_deref()
+        .and_then(|c| config.collections.get(c))
+    {
         for (name, spec) in &c.fields {
             if spec.kind != FieldKind::Text {
                 continue;
             }
             if let Some(text) = p.fields.get(name).and_then(|v| v.value.as_str()) {
-                let field_cx = MdContext { lift_title: false, ..cx };
-                let r = markdown::render(text, &MdContext { offset: p.fields[name].span.start, ..field_cx });
+                let field_cx = MdContext {
+                    lift_title: false,
+                    ..cx
+                };
+                let r = markdown::render(
+                    text,
+                    &MdContext {
+                        offset: p.fields[name].span.start,
+                        ..field_cx
+                    },
+                );
                 text_fields.push((name.clone(), r.html));
             }
         }
@@ -173,7 +223,12 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
 
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
-    let shown_as_page: HashSet<usize> = site.sections.iter().filter(|s| s.shown_as_page(site)).filter_map(|s| s.index_page).collect();
+    let shown_as_page: HashSet<usize> = site
+        .sections
+        .iter()
+        .filter(|s| s.shown_as_page(site))
+        .filter_map(|s| s.index_page)
+        .collect();
     for i in 0..site.pages.len() {
         if !site.is_index[i] || shown_as_page.contains(&i) {
             jobs.push(Job::Page(i));
@@ -206,20 +261,36 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
-fn render_job(job: &Job, site: &Site, config: &Config, templates: &Templates, bodies: &[Body], site_value: &Value, sources: &SourceMap) -> Result<Option<OutputFile>, Diagnostic> {
+#[allow(clippy::too_many_arguments)]
+fn render_job(
+    job: &Job,
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    bodies: &[Body],
+    site_value: &Value,
+    stylesheet: &str,
+    sources: &SourceMap,
+) -> Result<Option<OutputFile>, Diagnostic> {
     let mut cx = tera::Context::new();
     cx.insert("site", site_value);
     let (template, path): (String, String) = match job {
         Job::Page(i) => {
             let p = &site.pages[*i];
             let b = &bodies[*i];
-            cx.insert("page", &context::page_value(site, config, *i, &b.main, &b.text_fields));
+            cx.insert(
+                "page",
+                &context::page_value(site, config, *i, &b.main, &b.text_fields),
+            );
             let template = match &p.template {
                 Some(t) if templates.has(t) => t.clone(),
                 Some(t) => {
-                    return Err(Diagnostic::error("template/missing", format!("page asks for template `{t}`, which the theme does not have"))
-                        .label(p.file, 0..0, "in this page")
-                        .help("remove `template`, or add the template under templates/"));
+                    return Err(Diagnostic::error(
+                        "template/missing",
+                        format!("page asks for template `{t}`, which the theme does not have"),
+                    )
+                    .label(p.file, 0..0, "in this page")
+                    .help("remove `template`, or add the template under templates/"));
                 }
                 None => "page.html".to_string(),
             };
@@ -230,7 +301,10 @@ fn render_job(job: &Job, site: &Site, config: &Config, templates: &Templates, bo
             let intro = sec.index_page.map(|i| &bodies[i].main);
             cx.insert("section", &context::section_value(site, config, *s, intro));
             if sec.kind == SectionKind::Home {
-                let recent: Vec<Value> = context::recent(site, 6).into_iter().map(|i| context::card(site, config, i)).collect();
+                let recent: Vec<Value> = context::recent(site, 6)
+                    .into_iter()
+                    .map(|i| context::card(site, config, i))
+                    .collect();
                 cx.insert("recent", &recent);
                 ("home.html".to_string(), "/".to_string())
             } else {
@@ -239,13 +313,22 @@ fn render_job(job: &Job, site: &Site, config: &Config, templates: &Templates, bo
         }
         Job::Taxonomy(t) => {
             cx.insert("taxonomy", &context::taxonomy_value(site, config, *t));
-            ("taxonomy.html".to_string(), site.taxonomies[*t].path.clone())
+            (
+                "taxonomy.html".to_string(),
+                site.taxonomies[*t].path.clone(),
+            )
         }
         Job::Term(t, k) => {
             cx.insert("term", &context::term_value(site, config, *t, *k));
-            ("term.html".to_string(), site.taxonomies[*t].terms[*k].path.clone())
+            (
+                "term.html".to_string(),
+                site.taxonomies[*t].terms[*k].path.clone(),
+            )
         }
-        Job::NotFound => ("404.html".to_string(), "/404.html".to_string()),
+        Job::NotFound => {
+            cx.insert("inline_css", stylesheet);
+            ("404.html".to_string(), "/404.html".to_string())
+        }
     };
     cx.insert("current", &config.rooted(&top_level(&path)));
     let html = templates.render(&template, &cx, sources)?;
@@ -296,22 +379,41 @@ fn alias_dir(alias: &str) -> &str {
 
 fn site_files(site: &Site, config: &Config) -> Vec<OutputFile> {
     let mut entries = Vec::new();
-    let shown_as_page: HashSet<usize> = site.sections.iter().filter(|s| s.shown_as_page(site)).filter_map(|s| s.index_page).collect();
+    let shown_as_page: HashSet<usize> = site
+        .sections
+        .iter()
+        .filter(|s| s.shown_as_page(site))
+        .filter_map(|s| s.index_page)
+        .collect();
     for (i, p) in site.pages.iter().enumerate() {
         if !site.is_index[i] || shown_as_page.contains(&i) {
-            entries.push(feeds::SitemapEntry { path: site.paths[i].clone(), lastmod: p.updated.clone().or(p.date.clone()) });
+            entries.push(feeds::SitemapEntry {
+                path: site.paths[i].clone(),
+                lastmod: p.updated.clone().or(p.date.clone()),
+            });
         }
     }
     for s in &site.sections {
         if !s.shown_as_page(site) {
-            let lastmod = s.index_page.and_then(|i| site.pages[i].updated.clone().or(site.pages[i].date.clone()));
-            entries.push(feeds::SitemapEntry { path: s.path.clone(), lastmod });
+            let lastmod = s
+                .index_page
+                .and_then(|i| site.pages[i].updated.clone().or(site.pages[i].date.clone()));
+            entries.push(feeds::SitemapEntry {
+                path: s.path.clone(),
+                lastmod,
+            });
         }
     }
     for t in &site.taxonomies {
-        entries.push(feeds::SitemapEntry { path: t.path.clone(), lastmod: None });
+        entries.push(feeds::SitemapEntry {
+            path: t.path.clone(),
+            lastmod: None,
+        });
         for term in t.terms.iter().filter(|t| !t.pages.is_empty()) {
-            entries.push(feeds::SitemapEntry { path: term.path.clone(), lastmod: None });
+            entries.push(feeds::SitemapEntry {
+                path: term.path.clone(),
+                lastmod: None,
+            });
         }
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -328,9 +430,18 @@ fn site_files(site: &Site, config: &Config) -> Vec<OutputFile> {
         })
         .collect();
     vec![
-        OutputFile { path: "sitemap.xml".into(), contents: feeds::sitemap(&entries, config).into_bytes() },
-        OutputFile { path: "robots.txt".into(), contents: feeds::robots(config).into_bytes() },
-        OutputFile { path: "atom.xml".into(), contents: feeds::atom(&feed, config).into_bytes() },
+        OutputFile {
+            path: "sitemap.xml".into(),
+            contents: feeds::sitemap(&entries, config).into_bytes(),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            contents: feeds::robots(config).into_bytes(),
+        },
+        OutputFile {
+            path: "atom.xml".into(),
+            contents: feeds::atom(&feed, config).into_bytes(),
+        },
     ]
 }
 

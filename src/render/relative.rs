@@ -8,13 +8,19 @@ pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) ->
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\""].iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min();
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+            .min();
         let Some((i, len)) = next else { break };
         let (head, tail) = rest.split_at(i + len);
         out.push_str(head);
         let end = tail.find('"').unwrap_or(tail.len());
         let value = &tail[..end];
-        match value.strip_prefix(base_path).filter(|_| !value.starts_with("//")) {
+        match value
+            .strip_prefix(base_path)
+            .filter(|_| !value.starts_with("//"))
+        {
             Some(target) => out.push_str(&relative(from, target, base_path, index_links)),
             None => out.push_str(value),
         }
@@ -26,7 +32,9 @@ pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) ->
 
 /// The relative URL from site folder `from` to `target` (given without the base path).
 fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
-    let from = from.strip_prefix(base_path).unwrap_or(from.trim_start_matches('/'));
+    let from = from
+        .strip_prefix(base_path)
+        .unwrap_or(from.trim_start_matches('/'));
     let (path, suffix) = match target.find(['#', '?']) {
         Some(i) => target.split_at(i),
         None => (target, ""),
@@ -35,7 +43,11 @@ fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> Str
     let to_segs: Vec<&str> = path.split('/').collect();
     // The last element of `to_segs` is the file name (empty for a folder).
     let dir_segs = &to_segs[..to_segs.len() - 1];
-    let common = from_segs.iter().zip(dir_segs.iter()).take_while(|(a, b)| a == b).count();
+    let common = from_segs
+        .iter()
+        .zip(dir_segs.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut out = "../".repeat(from_segs.len() - common);
     out.push_str(&to_segs[common..].join("/"));
     if index_links && (out.is_empty() || out.ends_with('/')) {
@@ -54,8 +66,14 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative("/standards/x/", "standards/y/", "/", false), "../y/");
-        assert_eq!(relative("/standards/x/", "canon.css", "/", false), "../../canon.css");
+        assert_eq!(
+            relative("/standards/x/", "standards/y/", "/", false),
+            "../y/"
+        );
+        assert_eq!(
+            relative("/standards/x/", "canon.css", "/", false),
+            "../../canon.css"
+        );
         assert_eq!(relative("/", "standards/", "/", false), "standards/");
         assert_eq!(relative("/", "", "/", false), "./");
         assert_eq!(relative("/a/", "a/#top", "/", false), "./#top");

@@ -21,12 +21,20 @@ pub struct Templates {
 }
 
 /// Templates the renderer needs from every theme.
-pub const REQUIRED: &[&str] = &["home.html", "section.html", "page.html", "taxonomy.html", "term.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "home.html",
+    "section.html",
+    "page.html",
+    "taxonomy.html",
+    "term.html",
+    "404.html",
+];
 
 impl Templates {
     /// Parses every template; errors name the template and line.
     pub fn new(sources: &[TemplateSource], map: &SourceMap) -> Result<Templates, Vec<Diagnostic>> {
-        let files: HashMap<String, FileId> = sources.iter().map(|t| (t.name.clone(), t.file)).collect();
+        let files: HashMap<String, FileId> =
+            sources.iter().map(|t| (t.name.clone(), t.file)).collect();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also escapes `/`, which would hide URLs from the relative-link pass.
@@ -41,7 +49,10 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let all: Vec<(&str, &str)> = sources.iter().map(|t| (t.name.as_str(), &*t.text)).collect();
+        let all: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|t| (t.name.as_str(), &*t.text))
+            .collect();
         if let Err(e) = tera.add_raw_templates(all) {
             let text = chain(&e);
             let file = sources.first().map(|t| t.file);
@@ -51,7 +62,11 @@ impl Templates {
             }
             return Err(vec![d.help(text)]);
         }
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|r| !files.contains_key(*r)).collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|r| !files.contains_key(*r))
+            .collect();
         if !missing.is_empty() {
             return Err(vec![Diagnostic::error("template/missing", format!("the theme has no {}", missing.join(", ")))
                 .help("add the missing templates to the theme, or copy them from canon's default theme")]);
@@ -66,8 +81,15 @@ impl Templates {
 
     /// Renders `name`; an error is a diagnostic naming the template and, where it can be
     /// found, the line.
-    pub fn render(&self, name: &str, context: &tera::Context, map: &SourceMap) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.render_error(name, &e, map))
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        map: &SourceMap,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.render_error(name, &e, map))
     }
 
     fn render_error(&self, name: &str, e: &tera::Error, map: &SourceMap) -> Diagnostic {
@@ -82,11 +104,21 @@ impl Templates {
             .to_string();
         let needle = text.split('`').nth(1).map(str::to_string);
         let message = text.lines().last().unwrap_or("").trim().to_string();
-        let mut d = Diagnostic::error("template/render", format!("template `{culprit}` failed: {message}"));
-        let search: Vec<&str> = std::iter::once(culprit.as_str()).chain(self.files.keys().map(String::as_str)).collect();
+        let mut d = Diagnostic::error(
+            "template/render",
+            format!("template `{culprit}` failed: {message}"),
+        );
+        let search: Vec<&str> = std::iter::once(culprit.as_str())
+            .chain(self.files.keys().map(String::as_str))
+            .collect();
         for candidate in search {
-            let Some(&file) = self.files.get(candidate) else { continue };
-            if let Some(span) = needle.as_deref().and_then(|n| find_in_tags(map.text(file), n)) {
+            let Some(&file) = self.files.get(candidate) else {
+                continue;
+            };
+            if let Some(span) = needle
+                .as_deref()
+                .and_then(|n| find_in_tags(map.text(file), n))
+            {
                 d = d.label(file, span, "here");
                 break;
             }
@@ -104,14 +136,21 @@ fn escape(text: &str) -> String {
 
 fn parse_error(name: &str, file: FileId, e: &tera::Error, map: &SourceMap) -> Diagnostic {
     let text = chain(e);
-    let span = line_col_in(&text).map(|(l, c)| offset_of(map.text(file), l, c)).map(|o| o..o + 1).unwrap_or(0..0);
+    let span = line_col_in(&text)
+        .map(|(l, c)| offset_of(map.text(file), l, c))
+        .map(|o| o..o + 1)
+        .unwrap_or(0..0);
     let detail = text
         .lines()
         .filter(|l| l.trim_start().starts_with('=') || l.contains("expected"))
         .map(|l| l.trim().trim_start_matches("= ").to_string())
         .next()
         .unwrap_or_else(|| first_line(&text));
-    Diagnostic::error("template/syntax", format!("template `{name}` cannot be parsed: {detail}")).label(file, span, "here")
+    Diagnostic::error(
+        "template/syntax",
+        format!("template `{name}` cannot be parsed: {detail}"),
+    )
+    .label(file, span, "here")
 }
 
 /// The error and every cause, one per line.
@@ -134,7 +173,9 @@ fn first_line(s: &str) -> String {
 fn line_col_in(text: &str) -> Option<(usize, usize)> {
     let i = text.find("--> ")?;
     let rest = &text[i + 4..];
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
     let (l, c) = rest[..end].split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
 }
@@ -143,7 +184,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return offset
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
     }
@@ -168,7 +212,7 @@ fn find_in_tags(text: &str, needle: &str) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::render::{render_one, Style};
+    use crate::diagnostics::render::{Style, render_one};
     use std::sync::Arc;
 
     fn sources(list: &[(&str, &str)]) -> (Vec<TemplateSource>, SourceMap) {
@@ -177,7 +221,11 @@ mod tests {
             .iter()
             .map(|(n, t)| {
                 let file = map.add(format!("templates/{n}"), Arc::from(*t));
-                TemplateSource { name: n.to_string(), file, text: Arc::from(*t) }
+                TemplateSource {
+                    name: n.to_string(),
+                    file,
+                    text: Arc::from(*t),
+                }
             })
             .collect();
         (v, map)
@@ -209,6 +257,9 @@ mod tests {
         cx.insert("page", &serde_json::json!({"title": "x"}));
         let d = t.render("page.html", &cx, &map).expect_err("fails");
         let out = render_one(&d, &map, Style::Short);
-        assert!(out.starts_with("templates/page.html:3:4: error[template/render]"), "{out}");
+        assert!(
+            out.starts_with("templates/page.html:3:4: error[template/render]"),
+            "{out}"
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use indexmap::IndexMap;
 
 use crate::config::{Config, FieldKind};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::validate::Page;
 use urls::{join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix};
 
@@ -55,9 +55,14 @@ impl Section {
     /// children) rather than a generated listing.
     pub fn shown_as_page(&self, site: &Site) -> bool {
         self.kind == SectionKind::Folder
-            && self
-                .index_page
-                .is_some_and(|i| !site.pages[i].rel.rsplit('/').next().unwrap_or("").starts_with("_index"))
+            && self.index_page.is_some_and(|i| {
+                !site.pages[i]
+                    .rel
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .starts_with("_index")
+            })
     }
 }
 
@@ -137,10 +142,21 @@ pub struct Site {
 }
 
 /// Resolves URLs and structure.
-pub fn resolve(pages: Vec<Page>, asset_paths: &[String], config: &Config, diags: &mut Diagnostics) -> Site {
-    let mut pages: Vec<Page> = pages.into_iter().filter(|p| config.drafts || !p.draft).collect();
+pub fn resolve(
+    pages: Vec<Page>,
+    asset_paths: &[String],
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Site {
+    let mut pages: Vec<Page> = pages
+        .into_iter()
+        .filter(|p| config.drafts || !p.draft)
+        .collect();
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let paths: Vec<String> = pages.iter().map(|p| page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str()))).collect();
+    let paths: Vec<String> = pages
+        .iter()
+        .map(|p| page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str())))
+        .collect();
     let mut site = Site {
         paths,
         sections: Vec::new(),
@@ -173,10 +189,20 @@ struct Claims {
 }
 
 impl Claims {
-    fn claim(&mut self, path: &str, file: Option<FileId>, span: Range<usize>, what: String, diags: &mut Diagnostics) -> bool {
+    fn claim(
+        &mut self,
+        path: &str,
+        file: Option<FileId>,
+        span: Range<usize>,
+        what: String,
+        diags: &mut Diagnostics,
+    ) -> bool {
         if let Some((other_file, other_span, other_what)) = self.by_path.get(path) {
-            let mut d = Diagnostic::error("url/collision", format!("two things would be written to `{path}`: {other_what} and {what}"))
-                .help("rename one of the files, or give one a different `slug`");
+            let mut d = Diagnostic::error(
+                "url/collision",
+                format!("two things would be written to `{path}`: {other_what} and {what}"),
+            )
+            .help("rename one of the files, or give one a different `slug`");
             if let Some(f) = file {
                 d = d.label(f, span, "claims this URL");
             }
@@ -195,7 +221,13 @@ impl Site {
     fn check_page_paths(&mut self, claims: &mut Claims, diags: &mut Diagnostics) {
         for (i, p) in self.pages.iter().enumerate() {
             let span = p.slug.as_ref().map_or(0..0, |s| s.1.clone());
-            claims.claim(&self.paths[i], Some(p.file), span, format!("page `{}`", p.rel), diags);
+            claims.claim(
+                &self.paths[i],
+                Some(p.file),
+                span,
+                format!("page `{}`", p.rel),
+                diags,
+            );
         }
     }
 
@@ -211,7 +243,12 @@ impl Site {
                 dir = parent_dir(trimmed).to_string();
             }
         }
-        let path_to_page: HashMap<&str, usize> = self.paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+        let path_to_page: HashMap<&str, usize> = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
         let mut index_of_dir: HashMap<String, usize> = HashMap::new();
         for dir in dirs.keys() {
             let path = format!("/{}", dir.replace(' ', "-"));
@@ -229,7 +266,9 @@ impl Site {
                 (SectionKind::Home, _) => config.title.clone(),
                 (SectionKind::Collection, _) => config.collections[top].title.clone(),
                 (_, Some(i)) => self.pages[i].title.clone(),
-                (_, None) => crate::config::sentence_case(dir.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
+                (_, None) => crate::config::sentence_case(
+                    dir.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+                ),
             };
             if let Some(i) = index_page {
                 self.is_index[i] = true;
@@ -250,7 +289,10 @@ impl Site {
             let rel = &self.pages[i].rel;
             let dir = if self.is_index[i] {
                 // An index page belongs to its own folder's section, found by path.
-                self.sections.iter().position(|s| s.index_page == Some(i)).map(|s| self.sections[s].dir.clone())
+                self.sections
+                    .iter()
+                    .position(|s| s.index_page == Some(i))
+                    .map(|s| self.sections[s].dir.clone())
             } else {
                 None
             };
@@ -272,7 +314,8 @@ impl Site {
         let titles: Vec<String> = self.sections.iter().map(|s| s.title.clone()).collect();
         for s in &mut self.sections {
             s.pages.sort_by(|&a, &b| order(&pages[a], &pages[b]));
-            s.subsections.sort_by(|&a, &b| titles[a].to_lowercase().cmp(&titles[b].to_lowercase()));
+            s.subsections
+                .sort_by(|&a, &b| titles[a].to_lowercase().cmp(&titles[b].to_lowercase()));
         }
     }
 
@@ -294,7 +337,13 @@ impl Site {
     fn build_taxonomies(&mut self, config: &Config, claims: &mut Claims, diags: &mut Diagnostics) {
         for (name, tax) in &config.taxonomies {
             let path = format!("/{name}/");
-            claims.claim(&path, config.file, 0..0, format!("the `{name}` taxonomy index"), diags);
+            claims.claim(
+                &path,
+                config.file,
+                0..0,
+                format!("the `{name}` taxonomy index"),
+                diags,
+            );
             let mut terms: IndexMap<String, Term> = IndexMap::new();
             let mut first_use: HashMap<String, (FileId, Range<usize>, String)> = HashMap::new();
             if let Some(vocab) = &tax.terms {
@@ -309,7 +358,9 @@ impl Site {
                 }
             }
             for (i, p) in self.pages.iter().enumerate() {
-                let Some(list) = p.taxonomies.get(name) else { continue };
+                let Some(list) = p.taxonomies.get(name) else {
+                    continue;
+                };
                 for (term, span) in list {
                     let slug = slugify(term);
                     let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
@@ -321,31 +372,54 @@ impl Site {
                     if &entry.name != term {
                         let mut d = Diagnostic::error(
                             "taxonomy/term-clash",
-                            format!("`{term}` and `{}` are written differently but share the URL `{}`", entry.name, entry.path),
+                            format!(
+                                "`{term}` and `{}` are written differently but share the URL `{}`",
+                                entry.name, entry.path
+                            ),
                         )
                         .label(p.file, span.clone(), "written this way here")
-                        .help(format!("write the term one way everywhere: `{}`", entry.name));
+                        .help(format!(
+                            "write the term one way everywhere: `{}`",
+                            entry.name
+                        ));
                         if let Some((f, s, _)) = first_use.get(&slug) {
                             d = d.secondary(*f, s.clone(), "and this way here");
                         }
                         diags.push(d);
                         continue;
                     }
-                    first_use.entry(slug).or_insert((p.file, span.clone(), term.clone()));
+                    first_use
+                        .entry(slug)
+                        .or_insert((p.file, span.clone(), term.clone()));
                     entry.pages.push(i);
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             if tax.terms.is_none() {
-                terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                terms.sort_by_key(|a| a.name.to_lowercase());
             }
             for t in &mut terms {
-                t.pages.sort_by(|&a, &b| self.pages[a].title.to_lowercase().cmp(&self.pages[b].title.to_lowercase()));
+                t.pages.sort_by(|&a, &b| {
+                    self.pages[a]
+                        .title
+                        .to_lowercase()
+                        .cmp(&self.pages[b].title.to_lowercase())
+                });
                 if !t.pages.is_empty() {
-                    claims.claim(&t.path, config.file, 0..0, format!("the `{}` term page", t.name), diags);
+                    claims.claim(
+                        &t.path,
+                        config.file,
+                        0..0,
+                        format!("the `{}` term page", t.name),
+                        diags,
+                    );
                 }
             }
-            self.taxonomies.push(TaxonomyIndex { name: name.clone(), path, terms });
+            self.taxonomies.push(TaxonomyIndex {
+                name: name.clone(),
+                path,
+                terms,
+            });
         }
         // Sections claim their paths after taxonomies so a clash names the folder.
         for s in &self.sections {
@@ -364,9 +438,12 @@ impl Site {
                     && !trimmed.contains(['\\', '?', '#', '\0']);
                 if !ok {
                     diags.push(
-                        Diagnostic::error("schema/alias", format!("alias `{alias}` is not a path inside the site"))
-                            .label(p.file, span.clone(), "invalid alias")
-                            .help("write an old path such as `/old/access-policy/`"),
+                        Diagnostic::error(
+                            "schema/alias",
+                            format!("alias `{alias}` is not a path inside the site"),
+                        )
+                        .label(p.file, span.clone(), "invalid alias")
+                        .help("write an old path such as `/old/access-policy/`"),
                     );
                     continue;
                 }
@@ -375,7 +452,13 @@ impl Site {
                 } else {
                     format!("/{trimmed}/")
                 };
-                if claims.claim(&path, Some(p.file), span.clone(), format!("an alias of `{}`", p.rel), diags) {
+                if claims.claim(
+                    &path,
+                    Some(p.file),
+                    span.clone(),
+                    format!("an alias of `{}`", p.rel),
+                    diags,
+                ) {
                     self.aliases.push((path, i));
                 }
             }
@@ -399,16 +482,27 @@ impl Site {
     fn resolve_references(&mut self, config: &Config, diags: &mut Diagnostics) {
         let mut ids: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else { continue };
-            let Some(id_field) = &c.id_field else { continue };
+            let Some(c) = p
+                .collection
+                .as_deref()
+                .and_then(|c| config.collections.get(c))
+            else {
+                continue;
+            };
+            let Some(id_field) = &c.id_field else {
+                continue;
+            };
             if let Some(id) = p.fields.get(id_field).and_then(|v| v.value.as_str()) {
                 if let Some(&other) = ids.get(&(c.name.as_str(), id)) {
                     let o = &self.pages[other];
                     diags.push(
-                        Diagnostic::error("schema/duplicate-id", format!("id `{id}` is used by two {}", c.title.to_lowercase()))
-                            .label(p.file, p.fields[id_field].span.clone(), "used here")
-                            .secondary(o.file, o.fields[id_field].span.clone(), "and here")
-                            .help("give each page its own id"),
+                        Diagnostic::error(
+                            "schema/duplicate-id",
+                            format!("id `{id}` is used by two {}", c.title.to_lowercase()),
+                        )
+                        .label(p.file, p.fields[id_field].span.clone(), "used here")
+                        .secondary(o.file, o.fields[id_field].span.clone(), "and here")
+                        .help("give each page its own id"),
                     );
                 } else {
                     ids.insert((c.name.as_str(), id), i);
@@ -417,20 +511,32 @@ impl Site {
         }
         let mut all = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let Some(c) = p.collection.as_deref().and_then(|c| config.collections.get(c)) else { continue };
+            let Some(c) = p
+                .collection
+                .as_deref()
+                .and_then(|c| config.collections.get(c))
+            else {
+                continue;
+            };
             let mut resolved = IndexMap::new();
             for (name, spec) in &c.fields {
                 let filter = match &spec.kind {
-                    FieldKind::Reference { collection } | FieldKind::References { collection } => collection.as_deref(),
+                    FieldKind::Reference { collection } | FieldKind::References { collection } => {
+                        collection.as_deref()
+                    }
                     _ => continue,
                 };
-                let Some(value) = p.fields.get(name) else { continue };
+                let Some(value) = p.fields.get(name) else {
+                    continue;
+                };
                 let mut targets = Vec::new();
                 for (target, span) in value.strings_with_spans() {
                     match self.find_reference(&target, p, filter, &ids) {
                         Ok(t) => targets.push(t),
                         Err(near) => {
-                            let what = filter.map_or("page".to_string(), |f| config.collections[f].singular.clone());
+                            let what = filter.map_or("page".to_string(), |f| {
+                                config.collections[f].singular.clone()
+                            });
                             diags.push(
                                 Diagnostic::error("schema/reference", format!("`{name}` refers to `{target}`, but there is no such {what}"))
                                     .label(p.file, span, "no such page")
@@ -451,8 +557,15 @@ impl Site {
         }
     }
 
-    fn find_reference(&self, target: &str, from: &Page, filter: Option<&str>, ids: &HashMap<(&str, &str), usize>) -> Result<usize, Option<String>> {
-        let in_filter = |i: usize| filter.is_none_or(|f| self.pages[i].collection.as_deref() == Some(f));
+    fn find_reference(
+        &self,
+        target: &str,
+        from: &Page,
+        filter: Option<&str>,
+        ids: &HashMap<(&str, &str), usize>,
+    ) -> Result<usize, Option<String>> {
+        let in_filter =
+            |i: usize| filter.is_none_or(|f| self.pages[i].collection.as_deref() == Some(f));
         for ((c, id), &i) in ids {
             if *id == target && filter.is_none_or(|f| f == *c) {
                 return Ok(i);
@@ -467,10 +580,10 @@ impl Site {
             candidates.push(link_key(&format!("{f}/{stripped}")));
         }
         for key in candidates {
-            if let Some(&i) = self.keys.get(&key) {
-                if in_filter(i) {
-                    return Ok(i);
-                }
+            if let Some(&i) = self.keys.get(&key)
+                && in_filter(i)
+            {
+                return Ok(i);
             }
         }
         let names: Vec<String> = ids
@@ -509,7 +622,10 @@ impl Site {
         let rel = if let Some(rest) = decoded.strip_prefix("@/") {
             Some(rest.to_string())
         } else if decoded.starts_with('/') {
-            let rest = decoded.strip_prefix(base_path).or_else(|| decoded.strip_prefix('/')).unwrap_or(&decoded);
+            let rest = decoded
+                .strip_prefix(base_path)
+                .or_else(|| decoded.strip_prefix('/'))
+                .unwrap_or(&decoded);
             Some(rest.to_string())
         } else {
             // Relative to the source file's folder, as on a code host.
@@ -554,10 +670,18 @@ impl Site {
         }
         for t in &self.taxonomies {
             if link_key(&t.path) == key {
-                return LinkTarget::Page { path: t.path.clone(), page: None, fragment };
+                return LinkTarget::Page {
+                    path: t.path.clone(),
+                    page: None,
+                    fragment,
+                };
             }
             if let Some(term) = t.terms.iter().find(|term| link_key(&term.path) == key) {
-                return LinkTarget::Page { path: term.path.clone(), page: None, fragment };
+                return LinkTarget::Page {
+                    path: term.path.clone(),
+                    page: None,
+                    fragment,
+                };
             }
         }
         let near = did_you_mean(&key, self.keys.keys().map(String::as_str)).map(str::to_string);
@@ -569,7 +693,10 @@ impl Site {
         if let Some(s) = self.sections.iter().find(|s| s.path == path) {
             return Some(&s.title);
         }
-        self.paths.iter().position(|p| p == path).map(|i| self.pages[i].title.as_str())
+        self.paths
+            .iter()
+            .position(|p| p == path)
+            .map(|i| self.pages[i].title.as_str())
     }
 }
 
@@ -586,8 +713,13 @@ pub fn has_scheme(href: &str) -> bool {
     match href.find(':') {
         Some(i) if i > 0 => {
             let scheme = &href[..i];
-            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !href[..i].contains('/')
         }
         _ => false,
@@ -600,12 +732,13 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -125,21 +125,38 @@ mod tests {
 
     #[test]
     fn page_paths() {
-        assert_eq!(page_path("standards/access-control.md", None), "/standards/access-control/");
+        assert_eq!(
+            page_path("standards/access-control.md", None),
+            "/standards/access-control/"
+        );
         assert_eq!(page_path("standards/_index.md", None), "/standards/");
         assert_eq!(page_path("guides/README.md", None), "/guides/");
         assert_eq!(page_path("README.md", None), "/");
-        assert_eq!(page_path("manuals/python.html.md.erb", None), "/manuals/python/");
+        assert_eq!(
+            page_path("manuals/python.html.md.erb", None),
+            "/manuals/python/"
+        );
         assert_eq!(page_path("a/b.md", Some("c")), "/a/c/");
         assert_eq!(page_path("my docs/a b.md", None), "/my-docs/a-b/");
     }
 
     #[test]
     fn link_keys_agree_across_forms() {
-        for p in ["standards/x.html", "standards/x.md", "/standards/x/", "standards/x.html.md.erb", "standards/x.md/"] {
+        for p in [
+            "standards/x.html",
+            "standards/x.md",
+            "/standards/x/",
+            "standards/x.html.md.erb",
+            "standards/x.md/",
+        ] {
             assert_eq!(link_key(p), "standards/x", "{p}");
         }
-        for p in ["guides/README.md", "guides/index.html", "guides/", "guides/_index.md"] {
+        for p in [
+            "guides/README.md",
+            "guides/index.html",
+            "guides/",
+            "guides/_index.md",
+        ] {
             assert_eq!(link_key(p), "guides", "{p}");
         }
         assert_eq!(link_key("index.html"), "");
@@ -147,7 +164,10 @@ mod tests {
 
     #[test]
     fn joins_and_refuses_escape() {
-        assert_eq!(join_relative("standards/", "../modules/a.md").as_deref(), Some("modules/a.md"));
+        assert_eq!(
+            join_relative("standards/", "../modules/a.md").as_deref(),
+            Some("modules/a.md")
+        );
         assert_eq!(join_relative("", "./a.md").as_deref(), Some("a.md"));
         assert_eq!(join_relative("a/", "../../x"), None);
     }

@@ -34,7 +34,14 @@ impl FieldValue {
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| v.as_str().map(|s| (s.to_string(), self.items.get(i).cloned().unwrap_or(self.span.clone()))))
+                .filter_map(|(i, v)| {
+                    v.as_str().map(|s| {
+                        (
+                            s.to_string(),
+                            self.items.get(i).cloned().unwrap_or(self.span.clone()),
+                        )
+                    })
+                })
                 .collect(),
             Value::String(s) => vec![(s.clone(), self.span.clone())],
             _ => Vec::new(),
@@ -81,7 +88,11 @@ fn scalar_text(v: &Value, span: &Range<usize>, text: &str) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(_) | Value::Bool(_) => {
             let raw = text.get(span.clone()).unwrap_or("").trim();
-            Some(if raw.is_empty() { v.to_string() } else { raw.trim_matches(['"', '\'']).to_string() })
+            Some(if raw.is_empty() {
+                v.to_string()
+            } else {
+                raw.trim_matches(['"', '\'']).to_string()
+            })
         }
         _ => None,
     }
@@ -105,10 +116,12 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
         items: field.items.clone(),
     };
     match kind {
-        FieldKind::String | FieldKind::Text | FieldKind::Reference { .. } => match scalar_text(v, &field.span, text) {
-            Some(s) => Ok(ok(Value::String(s))),
-            None => Err(type_error("a string", field, v)),
-        },
+        FieldKind::String | FieldKind::Text | FieldKind::Reference { .. } => {
+            match scalar_text(v, &field.span, text) {
+                Some(s) => Ok(ok(Value::String(s))),
+                None => Err(type_error("a string", field, v)),
+            }
+        }
         FieldKind::Integer => match v.as_i64() {
             Some(i) => Ok(ok(Value::from(i))),
             None => Err(type_error("an integer", field, v)),
@@ -170,7 +183,11 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
         }
         FieldKind::Enum(values) => {
             let Some(s) = scalar_text(v, &field.span, text) else {
-                return Err(type_error(&format!("one of {}", values.join(", ")), field, v));
+                return Err(type_error(
+                    &format!("one of {}", values.join(", ")),
+                    field,
+                    v,
+                ));
             };
             if values.iter().any(|a| a == &s) {
                 return Ok(ok(Value::String(s)));

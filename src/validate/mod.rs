@@ -14,12 +14,12 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::config::{Config, FieldKind, COMMON_FIELDS};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, FileId};
-use crate::load::frontmatter::{self, FrontMatter, Split};
+use crate::config::{COMMON_FIELDS, Config, FieldKind};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::load::RawPage;
+use crate::load::frontmatter::{self, FrontMatter, Split};
 
-pub use fields::{parse_date, FieldValue};
+pub use fields::{FieldValue, parse_date};
 
 /// A page whose front matter passed its schema.
 #[derive(Debug, Clone)]
@@ -116,7 +116,11 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
     // collection's schema is for the pages listed.
     let schema = collection.filter(|_| !is_index_file(&raw.rel));
     let erb = raw.rel.ends_with(".erb");
-    let mut ck = Checker { file, text: &text, out };
+    let mut ck = Checker {
+        file,
+        text: &text,
+        out,
+    };
     let mut page = Page {
         file,
         rel: raw.rel.clone(),
@@ -150,7 +154,8 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
                 }
                 None => match &spec.default {
                     Some(d) => {
-                        page.fields.insert(name.clone(), FieldValue::default_value(d.clone()));
+                        page.fields
+                            .insert(name.clone(), FieldValue::default_value(d.clone()));
                     }
                     None if spec.required => ck.missing(name, &spec.kind, &split, &c.name),
                     None => {}
@@ -205,32 +210,44 @@ impl Checker<'_> {
             page.description = self.expect_string("description", v);
         }
         if let Some(v) = f.get("date") {
-            page.date = self.field("date", &FieldKind::Date, v).and_then(|v| v.value.as_str().map(str::to_string));
+            page.date = self
+                .field("date", &FieldKind::Date, v)
+                .and_then(|v| v.value.as_str().map(str::to_string));
         }
         if let Some(v) = f.get("updated") {
-            page.updated = self.field("updated", &FieldKind::Date, v).and_then(|v| v.value.as_str().map(str::to_string));
+            page.updated = self
+                .field("updated", &FieldKind::Date, v)
+                .and_then(|v| v.value.as_str().map(str::to_string));
         }
         if let Some(v) = f.get("draft") {
-            page.draft = self.field("draft", &FieldKind::Boolean, v).and_then(|v| v.value.as_bool()).unwrap_or(false);
+            page.draft = self
+                .field("draft", &FieldKind::Boolean, v)
+                .and_then(|v| v.value.as_bool())
+                .unwrap_or(false);
         }
         if let Some(v) = f.get("weight") {
-            page.weight = self.field("weight", &FieldKind::Integer, v).and_then(|v| v.value.as_i64()).unwrap_or(0);
+            page.weight = self
+                .field("weight", &FieldKind::Integer, v)
+                .and_then(|v| v.value.as_i64())
+                .unwrap_or(0);
         }
-        if let Some(v) = f.get("aliases") {
-            if let Some(list) = self.field("aliases", &FieldKind::List, v) {
-                page.aliases = list.strings_with_spans();
-            }
+        if let Some(v) = f.get("aliases")
+            && let Some(list) = self.field("aliases", &FieldKind::List, v)
+        {
+            page.aliases = list.strings_with_spans();
         }
-        if let Some(v) = f.get("slug") {
-            if let Some(s) = self.expect_string("slug", v) {
-                match crate::config::check_segment(&s) {
-                    Ok(()) => page.slug = Some((s, v.span.clone())),
-                    Err(why) => self.out.push(
-                        Diagnostic::error("schema/slug", format!("slug `{s}` {why}"))
-                            .label(self.file, v.span.clone(), "invalid slug")
-                            .help("a slug names one page: letters, digits and `-`, e.g. `access-control`"),
-                    ),
-                }
+        if let Some(v) = f.get("slug")
+            && let Some(s) = self.expect_string("slug", v)
+        {
+            match crate::config::check_segment(&s) {
+                Ok(()) => page.slug = Some((s, v.span.clone())),
+                Err(why) => self.out.push(
+                    Diagnostic::error("schema/slug", format!("slug `{s}` {why}"))
+                        .label(self.file, v.span.clone(), "invalid slug")
+                        .help(
+                            "a slug names one page: letters, digits and `-`, e.g. `access-control`",
+                        ),
+                ),
             }
         }
         if let Some(v) = f.get("template") {
@@ -239,28 +256,39 @@ impl Checker<'_> {
     }
 
     fn expect_string(&mut self, name: &str, field: &frontmatter::Field) -> Option<String> {
-        self.field(name, &FieldKind::String, field).and_then(|v| v.value.as_str().map(str::to_string))
+        self.field(name, &FieldKind::String, field)
+            .and_then(|v| v.value.as_str().map(str::to_string))
     }
 
     fn taxonomies(&mut self, fm: &FrontMatter, config: &Config, page: &mut Page) {
         for (name, tax) in &config.taxonomies {
-            let Some(field) = fm.fields.get(name) else { continue };
-            let Some(list) = self.field(name, &FieldKind::List, field) else { continue };
+            let Some(field) = fm.fields.get(name) else {
+                continue;
+            };
+            let Some(list) = self.field(name, &FieldKind::List, field) else {
+                continue;
+            };
             let mut terms = Vec::new();
             for (term, span) in list.strings_with_spans() {
-                if let Some(allowed) = &tax.terms {
-                    if !allowed.iter().any(|a| a == &term) {
-                        let near = did_you_mean(&term, allowed.iter().map(String::as_str));
-                        self.out.push(
-                            Diagnostic::error("taxonomy/unknown-term", format!("`{term}` is not a term of the {} vocabulary", tax.title.to_lowercase()))
-                                .label(self.file, span.clone(), "not in the vocabulary")
-                                .help(match near {
-                                    Some(n) => format!("did you mean `{n}`?"),
-                                    None => format!("allowed: {}", allowed.join(", ")),
-                                }),
-                        );
-                        continue;
-                    }
+                if let Some(allowed) = &tax.terms
+                    && !allowed.iter().any(|a| a == &term)
+                {
+                    let near = did_you_mean(&term, allowed.iter().map(String::as_str));
+                    self.out.push(
+                        Diagnostic::error(
+                            "taxonomy/unknown-term",
+                            format!(
+                                "`{term}` is not a term of the {} vocabulary",
+                                tax.title.to_lowercase()
+                            ),
+                        )
+                        .label(self.file, span.clone(), "not in the vocabulary")
+                        .help(match near {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => format!("allowed: {}", allowed.join(", ")),
+                        }),
+                    );
+                    continue;
                 }
                 if !terms.iter().any(|(t, _)| t == &term) {
                     terms.push((term, span));
@@ -270,7 +298,12 @@ impl Checker<'_> {
         }
     }
 
-    fn field(&mut self, name: &str, kind: &FieldKind, field: &frontmatter::Field) -> Option<FieldValue> {
+    fn field(
+        &mut self,
+        name: &str,
+        kind: &FieldKind,
+        field: &frontmatter::Field,
+    ) -> Option<FieldValue> {
         match fields::check(kind, field, self.text) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -286,7 +319,9 @@ impl Checker<'_> {
 
     fn missing(&mut self, name: &str, kind: &FieldKind, split: &Split, collection: &str) {
         let example = match kind {
-            FieldKind::Enum(values) => format!("{name}: {}", values.first().map_or("…", String::as_str)),
+            FieldKind::Enum(values) => {
+                format!("{name}: {}", values.first().map_or("…", String::as_str))
+            }
             FieldKind::Date => format!("{name}: 2025-01-31"),
             FieldKind::Boolean => format!("{name}: false"),
             FieldKind::Integer => format!("{name}: 1"),
@@ -299,9 +334,15 @@ impl Checker<'_> {
             (0..0, "this page has no front matter")
         };
         self.out.push(
-            Diagnostic::error("schema/missing", format!("missing required field `{name}` ({} pages need it)", collection))
-                .label(self.file, span, label)
-                .help(format!("add `{example}` to the front matter")),
+            Diagnostic::error(
+                "schema/missing",
+                format!(
+                    "missing required field `{name}` ({} pages need it)",
+                    collection
+                ),
+            )
+            .label(self.file, span, label)
+            .help(format!("add `{example}` to the front matter")),
         );
     }
 
@@ -347,7 +388,10 @@ pub fn first_heading(body: &str) -> Option<String> {
     let mut title = String::new();
     for ev in Parser::new(body) {
         match ev {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_h1 = true,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => in_h1 = true,
             Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
                 let t = title.trim().to_string();
                 return (!t.is_empty() && !t.contains("<%")).then_some(t);
@@ -379,7 +423,7 @@ pub fn common_fields() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::render::{render_all, Style};
+    use crate::diagnostics::render::{Style, render_all};
     use crate::diagnostics::{Diagnostics, SourceMap};
     use std::path::Path;
 
@@ -387,14 +431,24 @@ mod tests {
         let mut sources = SourceMap::default();
         let mut diags = Diagnostics::default();
         let id = sources.add("canon.toml", Arc::from(toml));
-        crate::config::parse(Path::new("/s"), id, toml, &mut diags).expect("io").expect("valid config")
+        crate::config::parse(Path::new("/s"), id, toml, &mut diags)
+            .expect("io")
+            .expect("valid config")
     }
 
     fn run(config: &Config, rel: &str, text: &str) -> (Vec<Page>, String) {
         let mut sources = SourceMap::default();
         let file = sources.add(format!("content/{rel}"), Arc::from(text));
         let mut diags = Diagnostics::default();
-        let pages = validate(vec![RawPage { file, rel: rel.into(), text: Arc::from(text) }], config, &mut diags);
+        let pages = validate(
+            vec![RawPage {
+                file,
+                rel: rel.into(),
+                text: Arc::from(text),
+            }],
+            config,
+            &mut diags,
+        );
         (pages, render_all(&diags, &sources, Style::Short))
     }
 
@@ -435,10 +489,17 @@ terms = ["Clinicians", "Managers"]
     #[test]
     fn fills_defaults_and_titles() {
         let c = config(SCHEMA);
-        let (pages, out) = run(&c, "standards/x.md", "---\nid: SEC-1\nowner: CISO\n---\n\n# Access control\n\nText");
+        let (pages, out) = run(
+            &c,
+            "standards/x.md",
+            "---\nid: SEC-1\nowner: CISO\n---\n\n# Access control\n\nText",
+        );
         assert_eq!(out, "");
         assert_eq!(pages[0].title, "Access control");
-        assert_eq!(pages[0].fields["level"].value, serde_json::json!("mandatory"));
+        assert_eq!(
+            pages[0].fields["level"].value,
+            serde_json::json!("mandatory")
+        );
         let (pages, _) = run(&c, "guides/new_starters.md", "No heading here");
         assert_eq!(pages[0].title, "New starters");
         assert_eq!(pages[0].collection, None);
@@ -447,10 +508,18 @@ terms = ["Clinicians", "Managers"]
     #[test]
     fn plain_pages_keep_unknown_fields_without_warnings() {
         let c = config(SCHEMA);
-        let (pages, out) = run(&c, "manuals/x.html.md.erb", "---\ntitle: X\nowner_slack: \"#team\"\n---\n# <%= current_page.data.title %>\n");
+        let (pages, out) = run(
+            &c,
+            "manuals/x.html.md.erb",
+            "---\ntitle: X\nowner_slack: \"#team\"\n---\n# <%= current_page.data.title %>\n",
+        );
         assert_eq!(out, "");
         assert_eq!(pages[0].extra["owner_slack"], serde_json::json!("#team"));
-        let (_, out) = run(&c, "y.html.md.erb", "---\ntitle: Y\n---\n<%= partial 'x' %>\n\n<%= other %>\n");
+        let (_, out) = run(
+            &c,
+            "y.html.md.erb",
+            "---\ntitle: Y\n---\n<%= partial 'x' %>\n\n<%= other %>\n",
+        );
         assert_eq!(out.matches("warning[erb/unsupported]").count(), 1, "{out}");
         assert!(out.contains("y.html.md.erb:4:1"), "{out}");
     }
@@ -463,6 +532,9 @@ terms = ["Clinicians", "Managers"]
         assert!(out.contains("error[frontmatter/syntax]"), "{out}");
         let (pages, out) = run(&c, "b.md", "---\ntitle: x\n");
         assert!(pages.is_empty());
-        assert!(out.contains("b.md:1:1: error[frontmatter/unterminated]"), "{out}");
+        assert!(
+            out.contains("b.md:1:1: error[frontmatter/unterminated]"),
+            "{out}"
+        );
     }
 }

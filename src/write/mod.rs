@@ -10,11 +10,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::load::{AssetSource, Asset};
+use crate::load::{Asset, AssetSource};
 use crate::render::SiteOutput;
 
 /// File canon puts in every output folder it writes, so it knows the folder is its own.
@@ -33,7 +33,11 @@ pub struct WriteStats {
 
 /// An absolute, normalised form of a path that may not exist yet.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -48,7 +52,10 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -69,28 +76,51 @@ pub fn check_output_dir(out: &Path, config: &Config) -> anyhow::Result<PathBuf> 
     let root = absolute(&config.root)?;
     let content = absolute(&config.content_dir)?;
     if out.parent().is_none() {
-        bail!("refusing to write the site to `{}`: that is the file-system root", out.display());
+        bail!(
+            "refusing to write the site to `{}`: that is the file-system root",
+            out.display()
+        );
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home).is_ok_and(|h| h == out) {
-            bail!("refusing to write the site to `{}`: that is your home folder", out.display());
-        }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(&home).is_ok_and(|h| h == out)
+    {
+        bail!(
+            "refusing to write the site to `{}`: that is your home folder",
+            out.display()
+        );
     }
     if out == root {
-        bail!("refusing to write the site to `{}`: that is the site root; choose a folder inside it such as `public`", out.display());
+        bail!(
+            "refusing to write the site to `{}`: that is the site root; choose a folder inside it such as `public`",
+            out.display()
+        );
     }
     if root.starts_with(&out) {
-        bail!("refusing to write the site to `{}`: it holds the site root `{}`", out.display(), root.display());
+        bail!(
+            "refusing to write the site to `{}`: it holds the site root `{}`",
+            out.display(),
+            root.display()
+        );
     }
     if content.starts_with(&out) {
-        bail!("refusing to write the site to `{}`: it holds the content folder `{}`", out.display(), content.display());
+        bail!(
+            "refusing to write the site to `{}`: it holds the content folder `{}`",
+            out.display(),
+            content.display()
+        );
     }
     if out.exists() {
         if !out.is_dir() {
-            bail!("refusing to write the site to `{}`: it is a file", out.display());
+            bail!(
+                "refusing to write the site to `{}`: it is a file",
+                out.display()
+            );
         }
         let marked = out.join(MARKER).is_file();
-        let empty = fs::read_dir(&out).with_context(|| format!("failed to read `{}`", out.display()))?.next().is_none();
+        let empty = fs::read_dir(&out)
+            .with_context(|| format!("failed to read `{}`", out.display()))?
+            .next()
+            .is_none();
         if !marked && !empty {
             bail!(
                 "refusing to replace `{}`: it holds files that canon did not write (no `{MARKER}` marker); choose another output folder or empty this one",
@@ -104,13 +134,21 @@ pub fn check_output_dir(out: &Path, config: &Config) -> anyhow::Result<PathBuf> 
 /// Writes the site into `out`, replacing what canon wrote there before.
 pub fn write(output: &SiteOutput, out: &Path, config: &Config) -> anyhow::Result<WriteStats> {
     let out = check_output_dir(out, config)?;
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
     remove_stale(&parent, &name);
     let staging = parent.join(format!(".{name}.canon-staging-{}", std::process::id()));
     if staging.exists() {
-        fs::remove_dir_all(&staging).with_context(|| format!("failed to remove `{}`", staging.display()))?;
+        fs::remove_dir_all(&staging)
+            .with_context(|| format!("failed to remove `{}`", staging.display()))?;
     }
     let result = fill(output, &staging).and_then(|stats| {
         swap(&staging, &out, &parent, &name)?;
@@ -124,7 +162,8 @@ pub fn write(output: &SiteOutput, out: &Path, config: &Config) -> anyhow::Result
 
 fn fill(output: &SiteOutput, staging: &Path) -> anyhow::Result<WriteStats> {
     fs::create_dir(staging).with_context(|| format!("failed to create `{}`", staging.display()))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))?;
     let mut dirs: Vec<PathBuf> = output
         .files
         .iter()
@@ -139,36 +178,55 @@ fn fill(output: &SiteOutput, staging: &Path) -> anyhow::Result<WriteStats> {
     }
     output.files.par_iter().try_for_each(|f| {
         let path = staging.join(&f.path);
-        fs::write(&path, &f.contents).with_context(|| format!("failed to write `{}`", path.display()))
+        fs::write(&path, &f.contents)
+            .with_context(|| format!("failed to write `{}`", path.display()))
     })?;
-    output.assets.par_iter().try_for_each(|a| copy_asset(a, staging))?;
-    Ok(WriteStats { files: output.files.len(), assets: output.assets.len() })
+    output
+        .assets
+        .par_iter()
+        .try_for_each(|a| copy_asset(a, staging))?;
+    Ok(WriteStats {
+        files: output.files.len(),
+        assets: output.assets.len(),
+    })
 }
 
 fn copy_asset(a: &Asset, staging: &Path) -> anyhow::Result<()> {
     let to = staging.join(&a.rel);
     match &a.source {
         AssetSource::Disk(from) => {
-            fs::copy(from, &to).with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))?;
+            fs::copy(from, &to).with_context(|| {
+                format!("failed to copy `{}` to `{}`", from.display(), to.display())
+            })?;
         }
-        AssetSource::Embedded(bytes) => fs::write(&to, bytes).with_context(|| format!("failed to write `{}`", to.display()))?,
+        AssetSource::Embedded(bytes) => {
+            fs::write(&to, bytes).with_context(|| format!("failed to write `{}`", to.display()))?
+        }
     }
     Ok(())
 }
 
 fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
     if !out.exists() {
-        return fs::rename(staging, out).with_context(|| format!("failed to move the new site into `{}`", out.display()));
+        return fs::rename(staging, out)
+            .with_context(|| format!("failed to move the new site into `{}`", out.display()));
     }
     let old = parent.join(format!(".{name}.canon-old-{}", std::process::id()));
     if old.exists() {
-        fs::remove_dir_all(&old).with_context(|| format!("failed to remove `{}`", old.display()))?;
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("failed to remove `{}`", old.display()))?;
     }
-    fs::rename(out, &old).with_context(|| format!("failed to move the previous site aside from `{}`", out.display()))?;
+    fs::rename(out, &old).with_context(|| {
+        format!(
+            "failed to move the previous site aside from `{}`",
+            out.display()
+        )
+    })?;
     if let Err(e) = fs::rename(staging, out) {
         // Put the previous site back before reporting.
         let _ = fs::rename(&old, out);
-        return Err(e).with_context(|| format!("failed to move the new site into `{}`", out.display()));
+        return Err(e)
+            .with_context(|| format!("failed to move the new site into `{}`", out.display()));
     }
     remove_own(&old);
     Ok(())
@@ -183,11 +241,21 @@ fn remove_own(dir: &Path) {
 
 /// Staging or old folders left by a killed build.
 fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let prefixes = [format!(".{name}.canon-staging-"), format!(".{name}.canon-old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.canon-staging-"),
+        format!(".{name}.canon-old-"),
+    ];
     for e in entries.flatten() {
         let file_name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = prefixes.iter().find_map(|p| file_name.strip_prefix(p.as_str())) else { continue };
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
         // Another build of the same site may be running: leave its folders alone.
         let alive = Path::new("/proc").is_dir() && Path::new("/proc").join(pid).exists();
         if !alive && e.path().is_dir() {

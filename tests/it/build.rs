@@ -10,7 +10,16 @@ fn example() -> &'static (tempfile::TempDir, String) {
     SITE.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("site");
-        let run = run_in(&repo(), &["build", "--output", dest.to_str().unwrap(), "--format", "short"]);
+        let run = run_in(
+            &repo(),
+            &[
+                "build",
+                "--output",
+                dest.to_str().unwrap(),
+                "--format",
+                "short",
+            ],
+        );
         assert_eq!(run.code, 0, "{}", run.stderr);
         (out, run.stderr)
     })
@@ -24,7 +33,10 @@ fn read(rel: &str) -> String {
 #[test]
 fn example_site_builds_without_warnings_and_summarises() {
     let stderr = &example().1;
-    assert!(stderr.contains("canon: built 25 pages (methods 6, standards 8, modules 6, other 5)"), "{stderr}");
+    assert!(
+        stderr.contains("canon: built 25 pages (methods 6, standards 8, modules 6, other 5)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
 }
 
@@ -44,7 +56,10 @@ fn pretty_urls_for_every_page_kind() {
         "topic/access-management/index.html",
         "status/active/index.html",
     ] {
-        assert!(files.iter().any(|f| f == expected), "missing {expected} in {files:?}");
+        assert!(
+            files.iter().any(|f| f == expected),
+            "missing {expected} in {files:?}"
+        );
     }
     // Section intros are shown by their section, not as pages of their own.
     assert!(!files.iter().any(|f| f.contains("_index")), "{files:?}");
@@ -57,15 +72,31 @@ fn content_page_has_metadata_toc_breadcrumbs_and_neighbours() {
     assert!(html.contains("<title>Access control – How we work</title>"));
     assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/how-we-work/standards/access-control/\">"), "canonical");
     assert!(html.contains("<h1 id=\"access-control\">Access control</h1>"));
-    assert!(html.contains("<dt>Standard ID</dt><dd>SEC-001</dd>"), "metadata panel");
-    assert!(html.contains("<dt>Requirement level</dt><dd><span class=\"tag\">mandatory</span></dd>"));
-    assert!(html.contains("<time datetime=\"2027-03-12\">12 March 2027</time>"), "dates read naturally");
+    assert!(
+        html.contains("<dt>Standard ID</dt><dd>SEC-001</dd>"),
+        "metadata panel"
+    );
+    assert!(
+        html.contains("<dt>Requirement level</dt><dd><span class=\"tag\">mandatory</span></dd>")
+    );
+    assert!(
+        html.contains("<time datetime=\"2027-03-12\">12 March 2027</time>"),
+        "dates read naturally"
+    );
     assert!(html.contains("<nav class=\"page-toc\" aria-labelledby=\"on-this-page\">"));
     assert!(html.contains("<li><a href=\"#purpose\">Purpose</a>"));
     assert!(html.contains("<nav class=\"container breadcrumbs\" aria-label=\"Breadcrumb\">"));
-    assert!(html.contains("<li><a href=\"../index.html\">Security standards</a></li>"), "breadcrumb to collection");
+    assert!(
+        html.contains("<li><a href=\"../index.html\">Security standards</a></li>"),
+        "breadcrumb to collection"
+    );
     // Ordered by weight then title: no weights here, so by title.
-    assert!(html.contains("rel=\"next\"><span class=\"pagination__label\">Next</span> Backup and recovery") || html.contains("rel=\"prev\""), "{html}");
+    assert!(
+        html.contains(
+            "rel=\"next\"><span class=\"pagination__label\">Next</span> Backup and recovery"
+        ) || html.contains("rel=\"prev\""),
+        "{html}"
+    );
     assert!(html.contains("<a class=\"tag tag--link\" href=\"../../topic/access-management/index.html\">Access management</a>"));
     assert!(html.contains("class=\"skip-link\" href=\"#main-content\""));
 }
@@ -73,9 +104,15 @@ fn content_page_has_metadata_toc_breadcrumbs_and_neighbours() {
 #[test]
 fn links_between_markdown_files_are_rewritten() {
     let html = read("modules/passwords-and-mfa/index.html");
-    assert!(html.contains("href=\"../../standards/access-control/index.html#authentication\""), "relative .md link with fragment");
+    assert!(
+        html.contains("href=\"../../standards/access-control/index.html#authentication\""),
+        "relative .md link with fragment"
+    );
     let html = read("index.html");
-    assert!(html.contains("href=\"methods/index.html\""), "link to a section's _index.md");
+    assert!(
+        html.contains("href=\"methods/index.html\""),
+        "link to a section's _index.md"
+    );
     assert!(!html.contains(".md\""), "no .md link left");
 }
 
@@ -83,20 +120,36 @@ fn links_between_markdown_files_are_rewritten() {
 fn references_render_as_links_to_their_targets() {
     let html = read("modules/ransomware/index.html");
     assert!(html.contains("<dt>Standards it teaches</dt><dd><a href=\"../../standards/backup-and-recovery/index.html\">Backup and recovery</a>, <a href=\"../../standards/incident-response/index.html\">Incident response</a></dd>"), "{html}");
-    assert!(html.contains("<dt>Take first</dt><dd><a href=\"../spotting-phishing/index.html\">Spotting phishing</a>"));
+    assert!(html.contains(
+        "<dt>Take first</dt><dd><a href=\"../spotting-phishing/index.html\">Spotting phishing</a>"
+    ));
 }
 
 #[test]
 fn markdown_features_render() {
     let html = read("standards/incident-response/index.html");
-    assert!(html.contains("<div class=\"callout callout-warning\" role=\"note\">"), "alert");
-    assert!(html.contains("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">"), "table");
+    assert!(
+        html.contains("<div class=\"callout callout-warning\" role=\"note\">"),
+        "alert"
+    );
+    assert!(
+        html.contains(
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">"
+        ),
+        "table"
+    );
     let html = read("standards/access-control/index.html");
-    assert!(html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-yaml\">"), "code block");
+    assert!(
+        html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-yaml\">"),
+        "code block"
+    );
     assert!(html.contains("class=\"hl-"), "highlighted with classes");
     assert!(!html.contains(" style=\""), "no inline styles");
     let html = read("modules/spotting-phishing/index.html");
-    assert!(html.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\">"), "task list");
+    assert!(
+        html.contains("<input type=\"checkbox\" disabled aria-label=\"Not done\">"),
+        "task list"
+    );
     assert!(html.contains("<div class=\"heading\"><h2 id=\"why-it-matters\">Why it matters</h2><a class=\"self-link\" href=\"#why-it-matters\">"));
 }
 
@@ -104,7 +157,11 @@ fn markdown_features_render() {
 fn collection_and_taxonomy_pages_list_their_pages() {
     let html = read("standards/index.html");
     assert!(html.contains("<h1>Security standards</h1>"));
-    assert_eq!(html.matches("class=\"card\"").count(), 8, "eight standards listed");
+    assert_eq!(
+        html.matches("class=\"card\"").count(),
+        8,
+        "eight standards listed"
+    );
     assert!(html.contains("<span class=\"tag\">SEC-001</span>"));
     let html = read("audience/index.html");
     assert!(html.contains("<a href=\"clinical-staff/index.html\">Clinical staff</a>"));
@@ -118,7 +175,9 @@ fn collection_and_taxonomy_pages_list_their_pages() {
 fn sitemap_feed_robots_and_assets() {
     let sitemap = read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/how-we-work/standards/access-control/</loc><lastmod>2026-03-12</lastmod>"));
-    assert!(sitemap.contains("<loc>https://example.org/how-we-work/audience/clinical-staff/</loc>"));
+    assert!(
+        sitemap.contains("<loc>https://example.org/how-we-work/audience/clinical-staff/</loc>")
+    );
     assert!(!sitemap.contains("404"));
     let feed = read("atom.xml");
     assert!(feed.starts_with("<?xml"));
@@ -130,7 +189,15 @@ fn sitemap_feed_robots_and_assets() {
     assert!(css.len() < 30 * 1024);
     assert!(read("index.html").contains("<link rel=\"stylesheet\" href=\"canon.css\">"));
     // The 404 page is served at any depth, so its links are rooted at the base path.
-    assert!(read("404.html").contains("<link rel=\"stylesheet\" href=\"/how-we-work/canon.css\">"));
+    let not_found = read("404.html");
+    assert!(
+        not_found.contains("<style>/* canon default theme."),
+        "404 inlines its stylesheet"
+    );
+    assert!(
+        not_found.contains("<a href=\"/how-we-work/\">home page</a>"),
+        "{not_found}"
+    );
 }
 
 #[test]
@@ -138,7 +205,12 @@ fn nothing_loads_from_another_origin() {
     let site = example().0.path().join("site");
     for f in html_files(&site) {
         let html = std::fs::read_to_string(site.join(&f)).unwrap();
-        for attr in ["src=\"http", "src=\"//", "<link rel=\"stylesheet\" href=\"http", "<script"] {
+        for attr in [
+            "src=\"http",
+            "src=\"//",
+            "<link rel=\"stylesheet\" href=\"http",
+            "<script",
+        ] {
             assert!(!html.contains(attr), "{f} contains {attr}");
         }
     }

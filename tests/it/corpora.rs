@@ -7,10 +7,17 @@ use crate::support::{repo, run_in};
 fn corpora() -> Option<Vec<PathBuf>> {
     let dir = repo().join("../shared/corpora");
     if !dir.is_dir() {
-        eprintln!("skipping: {} is absent (the corpora live beside the project in ../shared)", dir.display());
+        eprintln!(
+            "skipping: {} is absent (the corpora live beside the project in ../shared)",
+            dir.display()
+        );
         return None;
     }
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     Some(v)
 }
@@ -22,23 +29,56 @@ fn every_corpus_builds_and_every_markdown_file_becomes_a_page() {
     for corpus in corpora {
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("site");
-        let run = run_in(&repo(), &["build", "--root", corpus.to_str().unwrap(), "--output", dest.to_str().unwrap(), "--format", "short"]);
+        let run = run_in(
+            &repo(),
+            &[
+                "build",
+                "--root",
+                corpus.to_str().unwrap(),
+                "--output",
+                dest.to_str().unwrap(),
+                "--format",
+                "short",
+            ],
+        );
         assert_eq!(run.code, 0, "{}: {}", corpus.display(), run.stderr);
         assert!(!run.stderr.contains("error["), "{}", run.stderr);
         let mut pages = 0;
         for entry in walkdir::WalkDir::new(&corpus) {
             let entry = entry.unwrap();
-            let rel = entry.path().strip_prefix(&corpus).unwrap().to_string_lossy().replace('\\', "/");
-            if !canon::load::is_markdown(&rel) || rel.split('/').any(|s| s.starts_with('_') || s.starts_with('.')) {
+            let rel = entry
+                .path()
+                .strip_prefix(&corpus)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !canon::load::is_markdown(&rel)
+                || rel
+                    .split('/')
+                    .any(|s| s.starts_with('_') || s.starts_with('.'))
+            {
                 continue;
             }
             let path = canon::resolve::urls::page_path(&rel, None);
             let file = dest.join(canon::render::output_path(&path));
-            assert!(file.is_file(), "{}: {rel} was not built as {}", corpus.display(), file.display());
+            assert!(
+                file.is_file(),
+                "{}: {rel} was not built as {}",
+                corpus.display(),
+                file.display()
+            );
             pages += 1;
         }
-        assert!(pages > 40, "{}: only {pages} Markdown files found", corpus.display());
-        assert!(run.stderr.contains(&format!("canon: built {pages} pages")), "{}", run.stderr);
+        assert!(
+            pages > 40,
+            "{}: only {pages} Markdown files found",
+            corpus.display()
+        );
+        assert!(
+            run.stderr.contains(&format!("canon: built {pages} pages")),
+            "{}",
+            run.stderr
+        );
     }
 }
 
@@ -49,17 +89,34 @@ fn corpus_conventions_are_understood() {
     for corpus in corpora {
         let name = corpus.file_name().unwrap().to_string_lossy().into_owned();
         let dest = out.path().join(&name);
-        let run = run_in(&repo(), &["build", "--root", corpus.to_str().unwrap(), "--output", dest.to_str().unwrap()]);
+        let run = run_in(
+            &repo(),
+            &[
+                "build",
+                "--root",
+                corpus.to_str().unwrap(),
+                "--output",
+                dest.to_str().unwrap(),
+            ],
+        );
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let read = |rel: &str| std::fs::read_to_string(dest.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let read = |rel: &str| {
+            std::fs::read_to_string(dest.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        };
         match name.as_str() {
             "gds-way" => {
                 // ERB title idiom -> the page's h1, with the id links rely on.
                 let html = read("source/standards/dns-hosting/index.html");
-                assert!(html.contains("<h1 id=\"domain-names-and-dns-records-for-your-service\">"), "h1 from title, with the id links use");
+                assert!(
+                    html.contains("<h1 id=\"domain-names-and-dns-records-for-your-service\">"),
+                    "h1 from title, with the id links use"
+                );
                 // Links to built `.html` paths, root-absolute, reach the pages.
                 let html = read("source/standards/alerting/index.html");
-                assert!(html.contains("href=\"../monitoring/\""), "root-absolute .html link rewritten");
+                assert!(
+                    html.contains("href=\"../monitoring/\""),
+                    "root-absolute .html link rewritten"
+                );
             }
             "defra-software-development-standards" => {
                 // No front matter: title from the first heading, lifted into the page's h1.

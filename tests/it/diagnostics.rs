@@ -1,6 +1,6 @@
 //! Bad sites: every problem reported at once with file:line:col, exit 1, previous output kept.
 
-use crate::support::{repo, snapshot, TestSite};
+use crate::support::{TestSite, repo, snapshot};
 
 fn fixture_names() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(repo().join("tests/fixtures/bad"))
@@ -25,10 +25,18 @@ fn bad_fixtures_report_every_problem_and_keep_previous_output() {
         assert_eq!(run.code, 1, "{name}: exit code\n{}", run.stderr);
         let expected = std::fs::read_to_string(site.root().join("expect.txt")).unwrap();
         for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-            assert!(run.stderr.contains(line.trim()), "{name}: expected {line:?} in\n{}", run.stderr);
+            assert!(
+                run.stderr.contains(line.trim()),
+                "{name}: expected {line:?} in\n{}",
+                run.stderr
+            );
         }
         assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
-        assert_eq!(snapshot(&site.root().join("public")), before, "{name}: previous output changed");
+        assert_eq!(
+            snapshot(&site.root().join("public")),
+            before,
+            "{name}: previous output changed"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(site.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -46,11 +54,28 @@ fn rich_diagnostics_show_a_code_frame_and_hint() {
     let site = TestSite::from_fixture("bad/schema");
     let run = site.run(&["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("error[schema/enum]: `level` is not one of mandatory, recommended"), "{}", run.stderr);
-    assert!(run.stderr.contains("┌─ content/standards/backup.md:4:8"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[schema/enum]: `level` is not one of mandatory, recommended"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("┌─ content/standards/backup.md:4:8"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("4 │ level: mandatry"), "{}", run.stderr);
-    assert!(run.stderr.contains("^^^^^^^^ not an allowed value"), "{}", run.stderr);
-    assert!(run.stderr.contains("= did you mean `mandatory`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("^^^^^^^^ not an allowed value"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("= did you mean `mandatory`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -59,35 +84,88 @@ fn warnings_pass_unless_strict() {
     site.file("content/a.md", "# A\n\n![](x.png) and [gone](missing.md)\n");
     let run = site.check();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("content/a.md:3:1: warning[markdown/image-alt]"), "{}", run.stderr);
-    assert!(run.stderr.contains("content/a.md:3:16: warning[link/broken]: link to `missing.md` leads to no page or file"), "{}", run.stderr);
-    assert!(run.stderr.contains("content/a.md:3:1: warning[link/broken]: image to `x.png` leads to no page or file"), "{}", run.stderr);
-    assert!(run.stderr.contains("0 errors, 3 warnings"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/a.md:3:1: warning[markdown/image-alt]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "content/a.md:3:16: warning[link/broken]: link to `missing.md` leads to no page or file"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "content/a.md:3:1: warning[link/broken]: image to `x.png` leads to no page or file"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("0 errors, 3 warnings"),
+        "{}",
+        run.stderr
+    );
     let strict = site.run(&["check", "--strict", "--format", "short"]);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
-    assert!(strict.stderr.contains("3 errors, 0 warnings"), "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("3 errors, 0 warnings"),
+        "{}",
+        strict.stderr
+    );
 }
 
 #[test]
 fn erb_pages_build_with_one_warning_per_file() {
     let site = TestSite::new();
     site.file("source/x.html.md.erb", "---\ntitle: Tech docs page\n---\n# <%= current_page.data.title %>\n\n<%= partial 'a' %> and <%= partial 'b' %>\n\n## Section\n");
-    site.file("source/y.html.md.erb", "---\ntitle: Plain\n---\n# <%= current_page.data.title %>\n\nText.\n");
+    site.file(
+        "source/y.html.md.erb",
+        "---\ntitle: Plain\n---\n# <%= current_page.data.title %>\n\nText.\n",
+    );
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr.matches("warning[erb/unsupported]").count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("source/x.html.md.erb:6:1: warning[erb/unsupported]"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[erb/unsupported]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("source/x.html.md.erb:6:1: warning[erb/unsupported]"),
+        "{}",
+        run.stderr
+    );
     let html = site.output("source/x/index.html");
-    assert!(html.contains("<h1 id=\"tech-docs-page\">Tech docs page</h1>"), "{html}");
-    assert!(html.contains("&lt;%= partial ‘a’ %&gt;"), "tags stay as text: {html}");
+    assert!(
+        html.contains("<h1 id=\"tech-docs-page\">Tech docs page</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;%= partial ‘a’ %&gt;"),
+        "tags stay as text: {html}"
+    );
 }
 
 #[test]
 fn invalid_utf8_is_reported_not_panicked() {
     let site = TestSite::new();
     site.file("content/ok.md", "# Fine\n");
-    std::fs::write(site.root().join("content/bad.md"), b"# Bad \xff\xfe bytes\n").unwrap();
+    std::fs::write(
+        site.root().join("content/bad.md"),
+        b"# Bad \xff\xfe bytes\n",
+    )
+    .unwrap();
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("content/bad.md:1:1: error[load/encoding]: file is not valid UTF-8"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/bad.md:1:1: error[load/encoding]: file is not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
 }

@@ -1,11 +1,17 @@
 //! Writing: atomic swap, ownership marker, refusals, subpath hosting.
 
-use crate::support::{html_files, snapshot, TestSite};
+use crate::support::{TestSite, html_files, snapshot};
 
 fn good_site() -> TestSite {
     let site = TestSite::new();
-    site.file("content/index.md", "# Home\n\nSee [the guide](guides/setup.md#install).\n");
-    site.file("content/guides/setup.md", "---\ntitle: Setup\ndate: 2025-01-02\n---\n## Install\n\nText.\n");
+    site.file(
+        "content/index.md",
+        "# Home\n\nSee [the guide](guides/setup.md#install).\n",
+    );
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\ndate: 2025-01-02\n---\n## Install\n\nText.\n",
+    );
     site
 }
 
@@ -24,7 +30,10 @@ fn failed_build_leaves_previous_site_untouched() {
     site.file("content/guides/new.md", "# New page\n");
     assert_eq!(site.build().code, 0);
     assert!(site.exists("guides/new/index.html"));
-    let names: Vec<String> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(!names.iter().any(|n| n.contains("canon-")), "{names:?}");
 }
 
@@ -35,9 +44,16 @@ fn refuses_output_folders_it_does_not_own() {
     let run = site.run(&["build", "--output", "elsewhere"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("refusing to replace"), "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(site.root().join("elsewhere/precious.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("elsewhere/precious.txt")).unwrap(),
+        "keep me"
+    );
 
-    for (out, why) in [(".", "that is the site root"), ("..", "it holds the site root"), ("content", "it holds the content folder")] {
+    for (out, why) in [
+        (".", "that is the site root"),
+        ("..", "it holds the site root"),
+        ("content", "it holds the content folder"),
+    ] {
         let before = snapshot(site.root());
         let run = site.run(&["build", "--output", out]);
         assert_eq!(run.code, 2, "{out}: {}", run.stderr);
@@ -51,7 +67,11 @@ fn check_writes_nothing() {
     let site = good_site();
     let run = site.check();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("canon: checked 2 pages"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("canon: checked 2 pages"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.root().join("public").exists());
 }
 
@@ -61,17 +81,33 @@ fn subpath_hosting_keeps_every_link_inside_the_site() {
     let run = site.run(&["build", "--base-url", "https://example.org/standards/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = site.output("guides/setup/index.html");
-    assert!(page.contains("<link rel=\"stylesheet\" href=\"../../canon.css\">"), "{page}");
-    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/standards/guides/setup/\">"));
+    assert!(
+        page.contains("<link rel=\"stylesheet\" href=\"../../canon.css\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<link rel=\"canonical\" href=\"https://example.org/standards/guides/setup/\">"
+        )
+    );
     let home = site.output("index.html");
     assert!(home.contains("href=\"guides/setup/#install\""), "{home}");
     let not_found = site.output("404.html");
-    assert!(not_found.contains("href=\"/standards/canon.css\""), "{not_found}");
-    assert!(site.output("sitemap.xml").contains("<loc>https://example.org/standards/guides/setup/</loc>"));
+    assert!(
+        not_found.contains("href=\"/standards/\">home page"),
+        "{not_found}"
+    );
+    assert!(
+        site.output("sitemap.xml")
+            .contains("<loc>https://example.org/standards/guides/setup/</loc>")
+    );
     // Every rooted link in every page points under the base path.
     for f in html_files(&site.root().join("public")) {
         let html = site.output(&f);
-        assert!(!html.contains("href=\"/") || f == "404.html", "{f} has a rooted link");
+        assert!(
+            !html.contains("href=\"/") || f == "404.html",
+            "{f} has a rooted link"
+        );
     }
 }
 
@@ -88,23 +124,38 @@ fn url_clashes_name_both_files() {
 #[test]
 fn aliases_redirect_and_static_files_are_copied() {
     let site = good_site();
-    site.file("content/guides/setup.md", "---\ntitle: Setup\naliases: [/old/setup/, /legacy.html]\n---\n![Diagram](diagram.svg)\n");
-    site.file("content/guides/diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\naliases: [/old/setup/, /legacy.html]\n---\n![Diagram](diagram.svg)\n",
+    );
+    site.file(
+        "content/guides/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.file("static/robots-extra.txt", "extra");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stub = site.output("old/setup/index.html");
-    assert!(stub.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../guides/setup/\">"), "{stub}");
+    assert!(
+        stub.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../guides/setup/\">"),
+        "{stub}"
+    );
     assert!(site.output("legacy.html").contains("url=guides/setup/"));
     assert!(site.exists("guides/diagram.svg"));
     assert!(site.exists("robots-extra.txt"));
-    assert!(site.output("guides/setup/index.html").contains("<img src=\"../diagram.svg\" alt=\"Diagram\""));
+    assert!(
+        site.output("guides/setup/index.html")
+            .contains("<img src=\"../diagram.svg\" alt=\"Diagram\"")
+    );
 }
 
 #[test]
 fn drafts_only_with_the_flag() {
     let site = good_site();
-    site.file("content/guides/wip.md", "---\ntitle: Work in progress\ndraft: true\n---\nSoon.\n");
+    site.file(
+        "content/guides/wip.md",
+        "---\ntitle: Work in progress\ndraft: true\n---\nSoon.\n",
+    );
     assert_eq!(site.build().code, 0);
     assert!(!site.exists("guides/wip/index.html"));
     assert_eq!(site.run(&["build", "--drafts"]).code, 0);

@@ -4,76 +4,82 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_canon");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_canon");
 
 /// The repository root (the bundled example site).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub struct TestSite {
+pub(crate) struct TestSite {
     pub dir: tempfile::TempDir,
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stderr: String,
 }
 
 impl TestSite {
-    pub fn new() -> TestSite {
-        TestSite { dir: tempfile::tempdir().unwrap() }
+    pub(crate) fn new() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// A copy of a fixture under tests/fixtures.
-    pub fn from_fixture(name: &str) -> TestSite {
+    pub(crate) fn from_fixture(name: &str) -> TestSite {
         let site = TestSite::new();
         copy_dir(&repo().join("tests/fixtures").join(name), site.root());
         site
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn file(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn file(&self, rel: &str, text: &str) -> &Self {
         let path = self.root().join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
         self
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         run_in(self.root(), args)
     }
 
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build", "--format", "short"])
     }
 
-    pub fn check(&self) -> Run {
+    pub(crate) fn check(&self) -> Run {
         self.run(&["check", "--format", "short"])
     }
 
-    pub fn output(&self, rel: &str) -> String {
+    pub(crate) fn output(&self, rel: &str) -> String {
         let path = self.root().join("public").join(rel);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.root().join("public").join(rel).exists()
     }
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN).args(args).current_dir(dir).output().unwrap();
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -87,22 +93,33 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, for "nothing changed" checks.
-pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 /// HTML files under `dir`, relative, sorted.
-pub fn html_files(dir: &Path) -> Vec<String> {
+pub(crate) fn html_files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     v.sort();
     v

@@ -22,13 +22,19 @@ pub(super) fn apply(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
         match ev {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = alert_name(kind);
-                let html = format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n");
+                let html = format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+                );
                 out.push((Event::Html(html.into()), range));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => out.push((Event::Html("</div>\n".into()), range)),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push((Event::Html("</div>\n".into()), range))
+            }
             Event::Start(Tag::Table(align)) => {
                 tables += 1;
-                let html = format!("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {tables}\" tabindex=\"0\">\n");
+                let html = format!(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {tables}\" tabindex=\"0\">\n"
+                );
                 out.push((Event::Html(html.into()), range.clone()));
                 out.push((Event::Start(Tag::Table(align)), range));
             }
@@ -58,7 +64,16 @@ mod tests {
     fn alerts_become_callouts() {
         let r = render_str("> [!WARNING]\n> Do not share passwords.\n\n> A plain quote.\n");
         assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>"), "{}", r.html);
-        assert!(r.html.contains("<p>Do not share passwords.</p>\n</div>"), "{}", r.html);
-        assert!(r.html.contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>"), "{}", r.html);
+        assert!(
+            r.html.contains("<p>Do not share passwords.</p>\n</div>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>"),
+            "{}",
+            r.html
+        );
     }
 }

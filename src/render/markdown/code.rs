@@ -7,7 +7,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::{escape_html, Spanned};
+use super::{Spanned, escape_html};
 
 /// Class prefix of highlighted tokens.
 pub const CLASS_PREFIX: &str = "hl-";
@@ -58,14 +58,25 @@ impl Highlighter {
         } else {
             format!(" class=\"language-{}\"", escape_html(lang))
         };
-        let body = self.find(lang).and_then(|syntax| self.highlight(syntax, code)).unwrap_or_else(|| escape_html(code));
+        let body = self
+            .find(lang)
+            .and_then(|syntax| self.highlight(syntax, code))
+            .unwrap_or_else(|| escape_html(code));
         format!("<pre class=\"code\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n")
     }
 
     fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX });
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            &self.syntaxes,
+            ClassStyle::SpacedPrefixed {
+                prefix: CLASS_PREFIX,
+            },
+        );
         for line in LinesWithEndings::from(code) {
-            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
         }
         Some(generator.finalize())
     }
@@ -74,7 +85,9 @@ impl Highlighter {
 /// The language named by a fence's info string: its first word (`rust,ignore` -> `rust`).
 fn fence_lang(info: &str) -> &str {
     let info = info.trim().trim_start_matches('{').trim_start_matches('.');
-    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}').next().unwrap_or("")
+    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}')
+        .next()
+        .unwrap_or("")
 }
 
 pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, highlighter: &Highlighter) -> Vec<Spanned<'a>> {
@@ -96,7 +109,10 @@ pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, highlighter: &Highlighter) -> 
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, code, start)) = block.take() {
-                    out.push((Event::Html(highlighter.block(&lang, &code).into()), start.start..range.end));
+                    out.push((
+                        Event::Html(highlighter.block(&lang, &code).into()),
+                        start.start..range.end,
+                    ));
                 }
             }
             ev => out.push((ev, range)),
@@ -113,7 +129,12 @@ mod tests {
     #[test]
     fn highlights_known_languages_with_classes_only() {
         let r = render_str("```rust\nfn main() { let x = \"<hi>\"; }\n```\n");
-        assert!(r.html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("class=\"hl-"), "{}", r.html);
         assert!(r.html.contains("&lt;hi&gt;"));
         assert!(!r.html.contains("style="));
@@ -122,7 +143,13 @@ mod tests {
     #[test]
     fn unknown_languages_are_escaped_plain_code() {
         let r = render_str("```nosuchlang\n<script>alert(1)</script>\n```\n");
-        assert!(r.html.contains("<code class=\"language-nosuchlang\">&lt;script&gt;alert(1)&lt;/script&gt;\n</code>"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<code class=\"language-nosuchlang\">&lt;script&gt;alert(1)&lt;/script&gt;\n</code>"
+            ),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("hl-"));
     }
 
@@ -132,7 +159,10 @@ mod tests {
         assert_eq!(fence_lang("python title=\"x\""), "python");
         assert_eq!(fence_lang("{.yaml}"), "yaml");
         let h = Highlighter::new();
-        for lang in ["yaml", "yml", "bash", "shell", "python", "json", "sql", "java", "js", "go", "ruby", "xml"] {
+        for lang in [
+            "yaml", "yml", "bash", "shell", "python", "json", "sql", "java", "js", "go", "ruby",
+            "xml",
+        ] {
             assert!(h.find(lang).is_some(), "{lang}");
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
-use super::{escape_html, Context, Spanned};
+use super::{Context, Spanned, escape_html};
 use crate::validate::is_title_tag;
 
 /// The lifted leading heading.
@@ -43,7 +43,11 @@ pub fn heading_id(text: &str) -> String {
             _ => None,
         })
         .collect();
-    if id.is_empty() { "section".to_string() } else { id }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
 }
 
 fn unique(id: String, used: &mut HashSet<String>) -> String {
@@ -53,9 +57,8 @@ fn unique(id: String, used: &mut HashSet<String>) -> String {
     (1..)
         .map(|n| format!("{id}-{n}"))
         .find(|candidate| !used.contains(candidate))
-        .map(|candidate| {
+        .inspect(|candidate| {
             used.insert(candidate.clone());
-            candidate
         })
         .unwrap_or(id)
 }
@@ -64,7 +67,10 @@ fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>) -> (Vec<Spanned<'a>>, Vec<TocEntry>, Option<super::Heading>) {
+pub(super) fn apply<'a>(
+    events: Vec<Spanned<'a>>,
+    cx: &Context<'_>,
+) -> (Vec<Spanned<'a>>, Vec<TocEntry>, Option<super::Heading>) {
     let mut used: HashSet<String> = cx.reserved_ids.iter().map(|s| s.to_string()).collect();
     let mut out = Vec::with_capacity(events.len());
     let mut toc: Vec<TocEntry> = Vec::new();
@@ -72,7 +78,13 @@ pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>) -> (Vec<Span
     let mut it = events.into_iter().peekable();
     let mut first_block = true;
     while let Some((ev, range)) = it.next() {
-        let Event::Start(Tag::Heading { level, id, classes, attrs: _ }) = ev else {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: _,
+        }) = ev
+        else {
             if !matches!(ev, Event::Html(ref h) if h.trim().is_empty()) {
                 first_block = false;
             }
@@ -97,9 +109,15 @@ pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>) -> (Vec<Span
             pulldown_cmark::html::push_html(&mut h, inner.into_iter());
             (h, text)
         };
-        let id = unique(id.map_or_else(|| heading_id(&text), |i| i.to_string()), &mut used);
+        let id = unique(
+            id.map_or_else(|| heading_id(&text), |i| i.to_string()),
+            &mut used,
+        );
         if cx.lift_title && first_block && level == HeadingLevel::H1 && lifted.is_none() {
-            lifted = Some(Heading { html: inner_html, id });
+            lifted = Some(Heading {
+                html: inner_html,
+                id,
+            });
             first_block = false;
             continue;
         }
@@ -139,14 +157,30 @@ mod tests {
 
     #[test]
     fn ids_are_unique_stable_and_self_linked() {
-        let r = render_str("# Title\n\n## Scope\n\n### Who it's for\n\n## Scope\n\n## Main content\n\n## Custom {#my-id}\n");
+        let r = render_str(
+            "# Title\n\n## Scope\n\n### Who it's for\n\n## Scope\n\n## Main content\n\n## Custom {#my-id}\n",
+        );
         let h = r.heading.expect("lifted");
         assert_eq!((h.html.as_str(), h.id.as_str()), ("Title", "title"));
-        assert!(r.html.contains("<h2 id=\"scope\">Scope</h2><a class=\"self-link\" href=\"#scope\">"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"scope\">Scope</h2><a class=\"self-link\" href=\"#scope\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"scope-1\">"));
-        assert!(r.html.contains("<h2 id=\"main-content-1\">"), "reserved id avoided: {}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"main-content-1\">"),
+            "reserved id avoided: {}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"my-id\">"));
-        assert!(r.html.contains("<h3 id=\"whos-it-for\">") || r.html.contains("<h3 id=\"who-its-for\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<h3 id=\"whos-it-for\">")
+                || r.html.contains("<h3 id=\"who-its-for\">"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.toc.len(), 4);
         assert_eq!(r.toc[0].children.len(), 1);
         assert!(!r.html.contains("<h1"));
@@ -156,7 +190,10 @@ mod tests {
     fn erb_title_idiom_uses_page_title() {
         let r = render_str("# <%= current_page.data.title %>\n\nBody\n");
         let h = r.heading.expect("lifted");
-        assert_eq!((h.html.as_str(), h.id.as_str()), ("Page title", "page-title"));
+        assert_eq!(
+            (h.html.as_str(), h.id.as_str()),
+            ("Page title", "page-title")
+        );
     }
 
     #[test]
@@ -168,8 +205,14 @@ mod tests {
 
     #[test]
     fn github_ids() {
-        assert_eq!(heading_id("Domain names and DNS records for your service"), "domain-names-and-dns-records-for-your-service");
-        assert_eq!(heading_id("What is GitHub Copilot?"), "what-is-github-copilot");
+        assert_eq!(
+            heading_id("Domain names and DNS records for your service"),
+            "domain-names-and-dns-records-for-your-service"
+        );
+        assert_eq!(
+            heading_id("What is GitHub Copilot?"),
+            "what-is-github-copilot"
+        );
         assert_eq!(heading_id("snake_case & C#"), "snake_case--c");
     }
 }

@@ -27,34 +27,64 @@ pub trait LinkRewriter: Sync {
     fn rewrite(&self, href: &str) -> LinkOutcome;
 }
 
-pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<'a>> {
+pub(super) fn apply<'a>(
+    events: Vec<Spanned<'a>>,
+    cx: &Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut image: Option<(usize, std::ops::Range<usize>, String)> = None;
     for (ev, range) in events {
         match ev {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
                     dest_url
                 } else {
                     rewrite(dest_url, &range, cx, diags, "link")
                 };
-                out.push((Event::Start(Tag::Link { link_type, dest_url, title, id }), range));
+                out.push((
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    range,
+                ));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite(dest_url, &range, cx, diags, "image");
                 image = Some((out.len(), range.clone(), String::new()));
-                out.push((Event::Start(Tag::Image { link_type, dest_url, title, id }), range));
+                out.push((
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    range,
+                ));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((_, img_range, alt)) = image.take() {
-                    if alt.trim().is_empty() {
-                        let at = cx.offset + img_range.start..cx.offset + img_range.end;
-                        diags.push(
+                if let Some((_, img_range, alt)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    let at = cx.offset + img_range.start..cx.offset + img_range.end;
+                    diags.push(
                             Diagnostic::warning("markdown/image-alt", "image has no alt text")
                                 .label(cx.file, at, "no alt text")
                                 .help("describe the image for people who cannot see it: `![what it shows](file.png)`; write `![](…)` only for decoration, and say so in a caption"),
                         );
-                    }
                 }
                 out.push((Event::End(TagEnd::Image), range));
             }
@@ -78,16 +108,25 @@ pub(super) fn apply<'a>(events: Vec<Spanned<'a>>, cx: &Context<'_>, diags: &mut 
     out
 }
 
-fn rewrite<'a>(dest: CowStr<'a>, range: &std::ops::Range<usize>, cx: &Context<'_>, diags: &mut Vec<Diagnostic>, what: &str) -> CowStr<'a> {
+fn rewrite<'a>(
+    dest: CowStr<'a>,
+    range: &std::ops::Range<usize>,
+    cx: &Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+    what: &str,
+) -> CowStr<'a> {
     match cx.links.rewrite(&dest) {
         LinkOutcome::Keep => dest,
         LinkOutcome::Replace(url) => CowStr::from(url),
         LinkOutcome::Broken { near } => {
             let at = cx.offset + range.start..cx.offset + range.end;
             diags.push(
-                Diagnostic::warning("link/broken", format!("{what} to `{dest}` leads to no page or file"))
-                    .label(cx.file, at, "broken")
-                    .maybe_help(near.map(|n| format!("did you mean `{n}`?"))),
+                Diagnostic::warning(
+                    "link/broken",
+                    format!("{what} to `{dest}` leads to no page or file"),
+                )
+                .label(cx.file, at, "broken")
+                .maybe_help(near.map(|n| format!("did you mean `{n}`?"))),
             );
             dest
         }
@@ -95,7 +134,12 @@ fn rewrite<'a>(dest: CowStr<'a>, range: &std::ops::Range<usize>, cx: &Context<'_
 }
 
 /// Rewrites `href="…"` values inside raw HTML.
-fn rewrite_html<'a>(html: CowStr<'a>, range: &std::ops::Range<usize>, cx: &Context<'_>, diags: &mut Vec<Diagnostic>) -> CowStr<'a> {
+fn rewrite_html<'a>(
+    html: CowStr<'a>,
+    range: &std::ops::Range<usize>,
+    cx: &Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
     if !html.contains("href=") {
         return html;
     }
@@ -133,7 +177,9 @@ mod tests {
 
     #[test]
     fn rewrites_markdown_and_html_links() {
-        let r = render_str("[a](standards/x.md) [b](https://x.org/y.md) <a href=\"guides/y.md\">y</a>\n");
+        let r = render_str(
+            "[a](standards/x.md) [b](https://x.org/y.md) <a href=\"guides/y.md\">y</a>\n",
+        );
         assert!(r.html.contains("href=\"/standards/x/\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://x.org/y.md\""));
         assert!(r.html.contains("href=\"/guides/y/\""), "{}", r.html);
@@ -146,6 +192,9 @@ mod tests {
         assert_eq!(codes, ["link/broken", "markdown/image-alt"]);
         let broken = &r.diags[0];
         assert_eq!(broken.primary.as_ref().map(|l| l.span.start), Some(11));
-        assert_eq!(broken.help.as_deref(), Some("did you mean `standards/backup.md`?"));
+        assert_eq!(
+            broken.help.as_deref(),
+            Some("did you mean `standards/backup.md`?")
+        );
     }
 }

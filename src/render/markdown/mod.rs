@@ -69,14 +69,21 @@ pub fn options() -> Options {
 /// Renders a Markdown body.
 pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let mut diags = Vec::new();
-    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let events = links::apply(events, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
     let (events, toc, heading) = headings::apply(events, cx);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    Rendered { html, toc, heading, diags }
+    Rendered {
+        html,
+        toc,
+        heading,
+        diags,
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -104,7 +111,9 @@ pub(crate) mod tests {
     impl LinkRewriter for KeepLinks {
         fn rewrite(&self, href: &str) -> LinkOutcome {
             if href.contains("missing") {
-                LinkOutcome::Broken { near: Some("standards/backup.md".into()) }
+                LinkOutcome::Broken {
+                    near: Some("standards/backup.md".into()),
+                }
             } else if let Some(rest) = href.strip_suffix(".md").filter(|_| !href.contains("://")) {
                 LinkOutcome::Replace(format!("/{rest}/"))
             } else {
@@ -129,10 +138,17 @@ pub(crate) mod tests {
 
     #[test]
     fn extensions_render() {
-        let r = render_str("| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] todo\n\nSay \"hi\" -- ok[^n]\n\n[^n]: A note.\n");
+        let r = render_str(
+            "| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] todo\n\nSay \"hi\" -- ok[^n]\n\n[^n]: A note.\n",
+        );
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>2</del>"));
-        assert!(r.html.contains("type=\"checkbox\" disabled checked aria-label=\"Done\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("type=\"checkbox\" disabled checked aria-label=\"Done\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("“hi” – ok"), "{}", r.html);
         assert!(r.html.contains("footnote-definition"));
         assert!(r.html.contains("class=\"table-wrap\""));
