@@ -220,7 +220,13 @@ fn meta_rows(
                 if items.is_empty() {
                     continue;
                 }
-                items.join(", ")
+                // Phrases read better as a list; codes and names as a line.
+                if items.iter().any(|i| i.split_whitespace().count() >= 4) {
+                    let lis: String = items.iter().map(|i| format!("<li>{i}</li>")).collect();
+                    format!("<ul class=\"summary__list\">{lis}</ul>")
+                } else {
+                    items.join(", ")
+                }
             }
             FieldKind::String | FieldKind::Integer => match &v.value {
                 Value::String(s) => escape_html(s),

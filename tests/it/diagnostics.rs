@@ -169,3 +169,53 @@ fn invalid_utf8_is_reported_not_panicked() {
         run.stderr
     );
 }
+
+#[test]
+fn odd_inputs_are_diagnosed_never_panicked() {
+    let site = TestSite::new();
+    let deep_quote = format!("{}deep\n", "> ".repeat(3000));
+    let deep_list = format!("{}deep\n", "- ".repeat(3000));
+    let cases: &[(&str, &str)] = &[
+        ("content/empty.md", ""),
+        ("content/dashes.md", "---"),
+        ("content/empty-fm.md", "---\n---\n"),
+        ("content/empty-toml.md", "+++\n+++\n"),
+        ("content/null-key.md", "---\n: x\n---\n"),
+        ("content/list-title.md", "---\ntitle: [a, {b: c}]\n---\n"),
+        ("content/scalar.md", "---\njust words\n---\n"),
+        (
+            "content/bom-crlf.md",
+            "\u{feff}---\r\ntitle: BOM\r\n---\r\n# H\r\n",
+        ),
+        (
+            "content/huge-weight.md",
+            "---\nweight: 99999999999999999999\n---\n",
+        ),
+        ("content/yaml-end.md", "---\ntitle: x\n...\nbody\n"),
+        (
+            "content/headings.md",
+            "# \n\n#\n\n## A\n\n## A\n\n[](#)\n[x]()\n![](/)\n",
+        ),
+        ("content/raw.md", "<a href=\"\n<div>\n"),
+        ("content/deep-quote.md", &deep_quote),
+        ("content/deep-list.md", &deep_list),
+    ];
+    for (path, text) in cases {
+        site.file(path, text);
+    }
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    for expected in [
+        "content/dashes.md:1:1: error[frontmatter/unterminated]",
+        "content/list-title.md:2:8: error[schema/type]: `title` must be a string, found a list",
+        "content/scalar.md:1:1: error[frontmatter/syntax]: front matter must be a set of `key: value` fields, not a single value",
+        "content/huge-weight.md:2:9: error[schema/type]: `weight` must be an integer",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "expected {expected:?} in\n{}",
+            run.stderr
+        );
+    }
+}
