@@ -72,6 +72,9 @@ pub(super) fn apply<'a>(
     cx: &Context<'_>,
 ) -> (Vec<Spanned<'a>>, Vec<TocEntry>, Option<super::Heading>) {
     let mut used: HashSet<String> = cx.reserved_ids.iter().map(|s| s.to_string()).collect();
+    // Without a leading `#` heading the template's <h1> takes the title's id: keep it free.
+    let title_id = heading_id(cx.title);
+    used.insert(title_id.clone());
     let mut out = Vec::with_capacity(events.len());
     let mut toc: Vec<TocEntry> = Vec::new();
     let mut lifted = None;
@@ -109,11 +112,18 @@ pub(super) fn apply<'a>(
             pulldown_cmark::html::push_html(&mut h, inner.into_iter());
             (h, text)
         };
-        let id = unique(
-            id.map_or_else(|| heading_id(&text), |i| i.to_string()),
-            &mut used,
-        );
-        if cx.lift_title && first_block && level == HeadingLevel::H1 && lifted.is_none() {
+        let wanted = id.map_or_else(|| heading_id(&text), |i| i.to_string());
+        // The page's <h1>: a leading `#` heading, or the Tech Docs title idiom wherever it is.
+        let lift = cx.lift_title
+            && lifted.is_none()
+            && level == HeadingLevel::H1
+            && (first_block || erb_title);
+        if lift {
+            let id = if wanted == title_id {
+                wanted
+            } else {
+                unique(wanted, &mut used)
+            };
             lifted = Some(Heading {
                 html: inner_html,
                 id,
@@ -121,6 +131,7 @@ pub(super) fn apply<'a>(
             first_block = false;
             continue;
         }
+        let id = unique(wanted, &mut used);
         first_block = false;
         let n = level_num(level);
         let class = if classes.is_empty() {
@@ -197,10 +208,21 @@ mod tests {
     }
 
     #[test]
-    fn later_h1_is_not_lifted() {
-        let r = render_str("Intro\n\n# Later\n");
+    fn later_h1_is_not_lifted_and_the_title_id_stays_free() {
+        let r = render_str("Intro\n\n# Later\n\n## Page title\n");
         assert!(r.heading.is_none());
         assert!(r.html.contains("<h1 id=\"later\">"));
+        assert!(r.html.contains("<h2 id=\"page-title-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn erb_title_idiom_is_lifted_wherever_it_is() {
+        let r =
+            render_str("<div>sidebar</div>\n\n# <%= current_page.data.title %>\n\n## Page title\n");
+        let h = r.heading.expect("lifted");
+        assert_eq!(h.id, "page-title");
+        assert!(!r.html.contains("<h1"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"page-title-1\">"), "{}", r.html);
     }
 
     #[test]
