@@ -575,6 +575,11 @@ impl Config {
         self.base_url.starts_with("http")
     }
 
+    /// The declared collection of this name, if any (for `page.collection`).
+    pub fn collection_named(&self, name: Option<&str>) -> Option<&Collection> {
+        name.and_then(|n| self.collections.get(n))
+    }
+
     /// The collection a content-relative path falls in (its first folder).
     pub fn collection_of(&self, rel: &str) -> Option<&Collection> {
         let first = rel.split('/').next()?;

@@ -296,15 +296,11 @@ fn load_theme(
     Ok(())
 }
 
-fn read_templates(
-    config: &Config,
-    dir: &Path,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-    inputs: &mut Inputs,
-) -> anyhow::Result<()> {
+/// Files under `dir` (which may be absent), as `/`-separated relative paths, skipping hidden ones.
+fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
     if !dir.is_dir() {
-        return Ok(());
+        return Ok(out);
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry =
@@ -312,20 +308,32 @@ fn read_templates(
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.path();
-        let Some(name) = path
+        let rel = entry
+            .path()
             .strip_prefix(dir)
             .ok()
             .and_then(Path::to_str)
-            .map(|s| s.replace('\\', "/"))
-        else {
-            continue;
-        };
-        if name.split('/').any(|s| s.starts_with('.')) {
-            continue;
+            .map(|s| s.replace('\\', "/"));
+        match rel {
+            Some(rel) if !rel.split('/').any(|s| s.starts_with('.')) => {
+                out.push((rel, entry.path().to_path_buf()))
+            }
+            _ => {}
         }
-        let display = display_name(&config.root, path);
-        let text = match read_text(path) {
+    }
+    Ok(out)
+}
+
+fn read_templates(
+    config: &Config,
+    dir: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    inputs: &mut Inputs,
+) -> anyhow::Result<()> {
+    for (name, path) in files_under(dir)? {
+        let display = display_name(&config.root, &path);
+        let text = match read_text(&path) {
             Ok(t) => t,
             Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
             Err(ReadError::Encoding(why)) => {
@@ -347,31 +355,11 @@ fn read_templates(
 }
 
 fn read_static(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Some(rel) = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|s| s.replace('\\', "/"))
-        else {
-            continue;
-        };
-        if rel.split('/').any(|s| s.starts_with('.')) {
-            continue;
-        }
+    for (rel, path) in files_under(dir)? {
         inputs.assets.retain(|a| a.rel != rel);
         inputs.assets.push(Asset {
             rel,
-            source: AssetSource::Disk(entry.path().to_path_buf()),
+            source: AssetSource::Disk(path),
         });
     }
     Ok(())

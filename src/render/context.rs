@@ -118,11 +118,7 @@ pub fn breadcrumbs(site: &Site, config: &Config, path: &str) -> Vec<Value> {
 pub fn card(site: &Site, config: &Config, i: usize) -> Value {
     let p = &site.pages[i];
     let mut meta: Vec<String> = Vec::new();
-    if let Some(c) = p
-        .collection
-        .as_deref()
-        .and_then(|c| config.collections.get(c))
-    {
+    if let Some(c) = config.collection_named(p.collection.as_deref()) {
         if let Some(id) = c
             .id_field
             .as_ref()
@@ -160,11 +156,7 @@ fn meta_rows(
 ) -> Vec<Value> {
     let p = &site.pages[i];
     let mut rows = Vec::new();
-    let Some(c) = p
-        .collection
-        .as_deref()
-        .and_then(|c| config.collections.get(c))
-    else {
+    let Some(c) = config.collection_named(p.collection.as_deref()) else {
         return rows;
     };
     for (name, spec) in &c.fields {
@@ -274,7 +266,7 @@ pub fn page_value(
 ) -> Value {
     let p = &site.pages[i];
     let path = &site.paths[i];
-    let collection = p.collection.as_deref().and_then(|c| config.collections.get(c)).map(|c| {
+    let collection = config.collection_named(p.collection.as_deref()).map(|c| {
         let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
         json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path))})
     });

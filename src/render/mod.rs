@@ -193,11 +193,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     };
     let main = markdown::render(p.body_text(), &cx);
     let mut text_fields = Vec::new();
-    if let Some(c) = p
-        .collection
-        .as_deref()
-        .and_then(|c| config.collections.get(c))
-    {
+    if let Some(c) = config.collection_named(p.collection.as_deref()) {
         for (name, spec) in &c.fields {
             if spec.kind != FieldKind::Text {
                 continue;
@@ -223,14 +219,8 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
 
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
-    let shown_as_page: HashSet<usize> = site
-        .sections
-        .iter()
-        .filter(|s| s.shown_as_page(site))
-        .filter_map(|s| s.index_page)
-        .collect();
     for i in 0..site.pages.len() {
-        if !site.is_index[i] || shown_as_page.contains(&i) {
+        if site.own_page[i] {
             jobs.push(Job::Page(i));
         }
     }
@@ -379,14 +369,8 @@ fn alias_dir(alias: &str) -> &str {
 
 fn site_files(site: &Site, config: &Config) -> Vec<OutputFile> {
     let mut entries = Vec::new();
-    let shown_as_page: HashSet<usize> = site
-        .sections
-        .iter()
-        .filter(|s| s.shown_as_page(site))
-        .filter_map(|s| s.index_page)
-        .collect();
     for (i, p) in site.pages.iter().enumerate() {
-        if !site.is_index[i] || shown_as_page.contains(&i) {
+        if site.own_page[i] {
             entries.push(feeds::SitemapEntry {
                 path: site.paths[i].clone(),
                 lastmod: p.updated.clone().or(p.date.clone()),

@@ -134,6 +134,9 @@ pub struct Site {
     pub section_of: Vec<usize>,
     /// Pages that are a section's index.
     pub is_index: Vec<bool>,
+    /// Pages written as a page of their own: all but the index pages that a generated
+    /// listing shows as its introduction.
+    pub own_page: Vec<bool>,
     /// Alias site paths -> target page.
     pub aliases: Vec<(String, usize)>,
     keys: HashMap<String, usize>,
@@ -165,6 +168,7 @@ pub fn resolve(
         prev_next: vec![(None, None); pages.len()],
         section_of: vec![0; pages.len()],
         is_index: vec![false; pages.len()],
+        own_page: vec![true; pages.len()],
         aliases: Vec::new(),
         keys: HashMap::new(),
         section_keys: HashMap::new(),
@@ -175,6 +179,14 @@ pub fn resolve(
     site.check_page_paths(&mut claims, diags);
     site.build_sections(config);
     site.build_keys();
+    for s in 0..site.sections.len() {
+        if let (Some(i), false) = (
+            site.sections[s].index_page,
+            site.sections[s].shown_as_page(&site),
+        ) {
+            site.own_page[i] = false;
+        }
+    }
     site.build_taxonomies(config, &mut claims, diags);
     site.build_aliases(&mut claims, diags);
     site.build_prev_next(config);
@@ -482,11 +494,7 @@ impl Site {
     fn resolve_references(&mut self, config: &Config, diags: &mut Diagnostics) {
         let mut ids: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let Some(c) = p
-                .collection
-                .as_deref()
-                .and_then(|c| config.collections.get(c))
-            else {
+            let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
             };
             let Some(id_field) = &c.id_field else {
@@ -511,11 +519,7 @@ impl Site {
         }
         let mut all = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let Some(c) = p
-                .collection
-                .as_deref()
-                .and_then(|c| config.collections.get(c))
-            else {
+            let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
             };
             let mut resolved = IndexMap::new();

@@ -2,7 +2,25 @@
 
 use std::path::PathBuf;
 
-use crate::support::{repo, run_in};
+use crate::support::{Run, repo, run_in};
+
+/// Builds a corpus into a fresh temporary folder; returns the folder, the site and the run.
+fn build(corpus: &std::path::Path) -> (tempfile::TempDir, PathBuf, Run) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let args = [
+        "build",
+        "--root",
+        corpus.to_str().unwrap(),
+        "--output",
+        dest.to_str().unwrap(),
+        "--format",
+        "short",
+    ];
+    let run = run_in(&repo(), &args);
+    assert_eq!(run.code, 0, "{}: {}", corpus.display(), run.stderr);
+    (out, dest, run)
+}
 
 fn corpora() -> Option<Vec<PathBuf>> {
     let dir = repo().join("../shared/corpora");
@@ -27,21 +45,7 @@ fn every_corpus_builds_and_every_markdown_file_becomes_a_page() {
     let Some(corpora) = corpora() else { return };
     assert!(!corpora.is_empty());
     for corpus in corpora {
-        let out = tempfile::tempdir().unwrap();
-        let dest = out.path().join("site");
-        let run = run_in(
-            &repo(),
-            &[
-                "build",
-                "--root",
-                corpus.to_str().unwrap(),
-                "--output",
-                dest.to_str().unwrap(),
-                "--format",
-                "short",
-            ],
-        );
-        assert_eq!(run.code, 0, "{}: {}", corpus.display(), run.stderr);
+        let (_out, dest, run) = build(&corpus);
         assert!(!run.stderr.contains("error["), "{}", run.stderr);
         let mut pages = 0;
         for entry in walkdir::WalkDir::new(&corpus) {
@@ -85,21 +89,9 @@ fn every_corpus_builds_and_every_markdown_file_becomes_a_page() {
 #[test]
 fn corpus_conventions_are_understood() {
     let Some(corpora) = corpora() else { return };
-    let out = tempfile::tempdir().unwrap();
     for corpus in corpora {
         let name = corpus.file_name().unwrap().to_string_lossy().into_owned();
-        let dest = out.path().join(&name);
-        let run = run_in(
-            &repo(),
-            &[
-                "build",
-                "--root",
-                corpus.to_str().unwrap(),
-                "--output",
-                dest.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        let (_out, dest, _) = build(&corpus);
         let read = |rel: &str| {
             std::fs::read_to_string(dest.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
         };
