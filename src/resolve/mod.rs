@@ -773,3 +773,148 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
     }
 }
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+    use crate::diagnostics::{Diagnostics, SourceMap};
+    use crate::load::RawPage;
+    use std::sync::Arc;
+
+    fn site(config_text: &str, files: &[(&str, &str)]) -> (Site, Diagnostics) {
+        let mut sources = SourceMap::default();
+        let mut diags = Diagnostics::default();
+        let id = sources.add("canon.toml", Arc::from(config_text));
+        let config = crate::config::parse(std::path::Path::new("/s"), id, config_text, &mut diags)
+            .expect("io")
+            .expect("config");
+        let raw = files
+            .iter()
+            .map(|(rel, text)| RawPage {
+                file: sources.add(format!("content/{rel}"), Arc::from(*text)),
+                rel: rel.to_string(),
+                text: Arc::from(*text),
+            })
+            .collect();
+        let pages = crate::validate::validate(raw, &config, &mut diags);
+        let site = resolve(pages, &["guides/a.png".to_string()], &config, &mut diags);
+        (site, diags)
+    }
+
+    const CONFIG: &str = "[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\" }\n[taxonomies.topic]\n";
+
+    #[test]
+    fn sections_order_neighbours_and_terms() {
+        let (site, diags) = site(
+            CONFIG,
+            &[
+                ("standards/_index.md", "# Standards\n"),
+                (
+                    "standards/b.md",
+                    "---\ntitle: Bravo\nid: S-2\ntopic: [Access]\n---\n",
+                ),
+                (
+                    "standards/a.md",
+                    "---\ntitle: Alpha\nid: S-1\nweight: 5\ntopic: [Access, Backup]\n---\n",
+                ),
+                ("standards/c.md", "---\ntitle: Charlie\nid: S-3\n---\n"),
+                ("guides/deep/x.md", "# X\n"),
+            ],
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let paths: Vec<&str> = site.sections.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["/", "/guides/", "/guides/deep/", "/standards/"]);
+        let standards = &site.sections[3];
+        assert_eq!(standards.kind, SectionKind::Collection);
+        let titles: Vec<&str> = standards
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].title.as_str())
+            .collect();
+        assert_eq!(titles, ["Bravo", "Charlie", "Alpha"], "weight, then title");
+        let bravo = site
+            .pages
+            .iter()
+            .position(|p| p.title == "Bravo")
+            .expect("bravo");
+        let (prev, next) = site.prev_next[bravo];
+        assert_eq!(
+            (prev, next.map(|n| site.pages[n].title.as_str())),
+            (None, Some("Charlie"))
+        );
+        let topic = &site.taxonomies[0];
+        assert_eq!(
+            topic
+                .terms
+                .iter()
+                .map(|t| (t.name.as_str(), t.pages.len()))
+                .collect::<Vec<_>>(),
+            [("Access", 2), ("Backup", 1)]
+        );
+        assert!(
+            !site.own_page[site
+                .pages
+                .iter()
+                .position(|p| p.rel == "standards/_index.md")
+                .expect("intro")]
+        );
+    }
+
+    #[test]
+    fn links_resolve_in_every_form() {
+        let (site, _) = site(
+            CONFIG,
+            &[
+                ("standards/b.md", "# B\n"),
+                ("guides/setup.md", "# Setup\n"),
+                ("guides/README.md", "# Guides\n"),
+            ],
+        );
+        let from = site
+            .pages
+            .iter()
+            .position(|p| p.rel == "guides/setup.md")
+            .expect("setup");
+        let page = |path: &str, frag: Option<&str>| LinkTarget::Page {
+            path: path.into(),
+            page: site.paths.iter().position(|p| p == path),
+            fragment: frag.map(str::to_string),
+        };
+        assert_eq!(
+            site.resolve_link(from, "../standards/b.md#scope", "/"),
+            page("/standards/b/", Some("scope"))
+        );
+        assert_eq!(
+            site.resolve_link(from, "@/standards/b.md", "/"),
+            page("/standards/b/", None)
+        );
+        assert_eq!(
+            site.resolve_link(from, "/standards/b.html", "/"),
+            page("/standards/b/", None)
+        );
+        assert_eq!(
+            site.resolve_link(from, "README.md", "/"),
+            page("/guides/", None)
+        );
+        assert_eq!(
+            site.resolve_link(from, "a.png", "/"),
+            LinkTarget::Asset("/guides/a.png".into())
+        );
+        assert_eq!(
+            site.resolve_link(from, "https://x.org/a.md", "/"),
+            LinkTarget::External
+        );
+        assert_eq!(
+            site.resolve_link(from, "#top", "/"),
+            LinkTarget::SamePage("top".into())
+        );
+        assert!(matches!(
+            site.resolve_link(from, "../standards/bb.md", "/"),
+            LinkTarget::Unresolved { near: Some(_) }
+        ));
+        assert!(matches!(
+            site.resolve_link(from, "../../../etc/passwd", "/"),
+            LinkTarget::Unresolved { .. }
+        ));
+    }
+}

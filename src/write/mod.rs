@@ -263,3 +263,92 @@ fn remove_stale(parent: &Path, name: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputFile;
+
+    fn config(root: &Path) -> Config {
+        let mut sources = crate::diagnostics::SourceMap::default();
+        let mut diags = crate::diagnostics::Diagnostics::default();
+        crate::config::load(root, &mut sources, &mut diags)
+            .expect("io")
+            .expect("defaults")
+    }
+
+    fn output(text: &str) -> SiteOutput {
+        SiteOutput {
+            files: vec![OutputFile {
+                path: "a/index.html".into(),
+                contents: text.as_bytes().to_vec(),
+            }],
+            assets: vec![Asset {
+                rel: "x.css".into(),
+                source: AssetSource::Embedded(b"css"),
+            }],
+        }
+    }
+
+    #[test]
+    fn writes_marks_and_replaces_its_own_output() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        fs::create_dir(tmp.path().join("content")).expect("mkdir");
+        let config = config(tmp.path());
+        let out = tmp.path().join("public");
+        write(&output("one"), &out, &config).expect("first write");
+        assert!(out.join(MARKER).is_file());
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).expect("read"),
+            "one"
+        );
+        assert_eq!(fs::read(out.join("x.css")).expect("read"), b"css");
+        // A staging folder left by a killed build (of a process that no longer exists) goes.
+        let stale = tmp.path().join(".public.canon-staging-999999999");
+        fs::create_dir(&stale).expect("mkdir");
+        fs::write(stale.join(MARKER), MARKER_TEXT).expect("write");
+        write(&output("two"), &out, &config).expect("second write");
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).expect("read"),
+            "two"
+        );
+        assert!(!stale.exists());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "only content/ and public/: {names:?}");
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_own() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        fs::create_dir(tmp.path().join("content")).expect("mkdir");
+        let config = config(tmp.path());
+        let foreign = tmp.path().join("docs");
+        fs::create_dir(&foreign).expect("mkdir");
+        fs::write(foreign.join("keep.txt"), "mine").expect("write");
+        let err = write(&output("x"), &foreign, &config).expect_err("refused");
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert_eq!(
+            fs::read_to_string(foreign.join("keep.txt")).expect("read"),
+            "mine"
+        );
+        for bad in [
+            tmp.path().to_path_buf(),
+            tmp.path().join("content"),
+            tmp.path().join(".."),
+            PathBuf::from("/"),
+        ] {
+            assert!(
+                check_output_dir(&bad, &config).is_err(),
+                "{}",
+                bad.display()
+            );
+        }
+        // An empty folder is fine: nothing is lost by replacing it.
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).expect("mkdir");
+        assert!(check_output_dir(&empty, &config).is_ok());
+    }
+}
