@@ -230,17 +230,11 @@ pub fn load(
 ) -> anyhow::Result<Option<Config>> {
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
-        return Ok(Some(defaults(
-            root,
-            None,
-            RawConfig::default(),
-            None,
-            diags,
-        )));
+        return Ok(Some(defaults(root, None, RawConfig::default(), diags)));
     }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
-    let name = display_name(root, &path);
+    let name = display_name(&path);
     let file = sources.add(name, Arc::from(text.as_str()));
     parse(root, file, &text, diags)
 }
@@ -272,17 +266,11 @@ pub fn parse(
         }
     };
     let before = diags.errors();
-    let config = defaults(root, Some(file), raw, Some(text), diags);
+    let config = defaults(root, Some(file), raw, diags);
     Ok((diags.errors() == before).then_some(config))
 }
 
-fn defaults(
-    root: &Path,
-    file: Option<FileId>,
-    raw: RawConfig,
-    text: Option<&str>,
-    diags: &mut Diagnostics,
-) -> Config {
+fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagnostics) -> Config {
     let content_dir = match &raw.content_dir {
         Some(dir) => root.join(dir),
         None if root.join("content").is_dir() => root.join("content"),
@@ -414,7 +402,6 @@ fn defaults(
             },
         );
     }
-    let _ = text;
     Config {
         root: root.to_path_buf(),
         file,
@@ -626,7 +613,7 @@ pub fn sentence_case(name: &str) -> String {
 }
 
 /// A path as shown in diagnostics: relative to the current directory when it is under it.
-pub fn display_name(root: &Path, path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let abs = if path.is_absolute() {
         path.to_path_buf()
@@ -638,7 +625,6 @@ pub fn display_name(root: &Path, path: &Path) -> String {
     if let Some(rel) = cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
         return rel.to_string_lossy().replace('\\', "/");
     }
-    let _ = root;
     path.to_string_lossy().replace('\\', "/")
 }
 

@@ -84,7 +84,7 @@ impl Report {
             format!(" ({})", counts.join(", "))
         };
         let into = match &self.output {
-            Some(o) => format!(" into {}", config::display_name(o, o)),
+            Some(o) => format!(" into {}", config::display_name(o)),
             None => String::new(),
         };
         let errors = self.diags.errors();

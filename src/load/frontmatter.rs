@@ -118,7 +118,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, SyntaxError> {
     match split.format {
         None => Ok(FrontMatter::default()),
         Some(Format::Yaml) => parse_yaml(matter, base, split.open.clone()),
-        Some(Format::Toml) => parse_toml(matter, base, split.open.clone()),
+        Some(Format::Toml) => parse_toml(matter, base),
     }
 }
 
@@ -319,7 +319,7 @@ fn scalar_end(text: &str, start: usize) -> usize {
     }
 }
 
-fn parse_toml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatter, SyntaxError> {
+fn parse_toml(matter: &str, base: usize) -> Result<FrontMatter, SyntaxError> {
     let table = toml::de::DeTable::parse(matter).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         SyntaxError {
@@ -327,7 +327,6 @@ fn parse_toml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
             span: base + span.start..base + span.end,
         }
     })?;
-    let _ = open;
     let mut fields = IndexMap::new();
     for (key, value) in table.get_ref().iter() {
         let items = match value.get_ref() {

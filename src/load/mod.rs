@@ -121,7 +121,7 @@ pub fn load(
         })
         .collect();
     for (rel, path, text) in read {
-        let name = display_name(&config.root, &path);
+        let name = display_name(&path);
         match text {
             Ok(text) => {
                 let text: Arc<str> = Arc::from(text);
@@ -258,7 +258,7 @@ fn load_theme(
 ) -> anyhow::Result<()> {
     let theme_dir = config.root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
-        read_templates(config, &theme_dir.join("templates"), sources, diags, inputs)?;
+        read_templates(&theme_dir.join("templates"), sources, diags, inputs)?;
         read_static(&theme_dir.join("static"), inputs)?;
     } else if config.theme == "default" {
         for (name, text) in theme::TEMPLATES {
@@ -285,13 +285,7 @@ fn load_theme(
             theme_dir.display()
         );
     }
-    read_templates(
-        config,
-        &config.root.join("templates"),
-        sources,
-        diags,
-        inputs,
-    )?;
+    read_templates(&config.root.join("templates"), sources, diags, inputs)?;
     read_static(&config.root.join("static"), inputs)?;
     Ok(())
 }
@@ -325,14 +319,13 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 }
 
 fn read_templates(
-    config: &Config,
     dir: &Path,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     inputs: &mut Inputs,
 ) -> anyhow::Result<()> {
     for (name, path) in files_under(dir)? {
-        let display = display_name(&config.root, &path);
+        let display = display_name(&path);
         let text = match read_text(&path) {
             Ok(t) => t,
             Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
