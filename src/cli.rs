@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::BrokenLinks;
 use crate::pipeline::BuildOptions;
 
 /// canon: a static-site generator for delivery methods, security standards and e-learning.
@@ -68,6 +69,9 @@ pub struct CommonArgs {
     /// Override `base_url` (e.g. `https://example.org/standards/`).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Whether a broken internal link is an `error` (default) or a `warn`ing.
+    #[arg(long, value_name = "error|warn")]
+    pub broken_links: Option<BrokenLinks>,
 }
 
 /// `canon build`.
@@ -103,6 +107,7 @@ impl CommonArgs {
             strict: self.strict,
             progress,
             index_links: false,
+            broken_links: self.broken_links,
         }
     }
 }

@@ -30,6 +30,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "aliases",
     "slug",
     "template",
+    "glossary_links",
 ];
 
 /// The whole site configuration, checked.
@@ -66,6 +67,10 @@ pub struct Config {
     pub collections: IndexMap<String, Collection>,
     /// Declared taxonomies, in declaration order.
     pub taxonomies: IndexMap<String, Taxonomy>,
+    /// Whether a broken internal link is an error or a warning.
+    pub broken_links: BrokenLinks,
+    /// The glossary, when the site has one.
+    pub glossary: Option<GlossaryConfig>,
 }
 
 /// A collection: the pages under `content/<name>/`, with a schema for their front matter.
@@ -96,6 +101,45 @@ pub struct FieldSpec {
     pub default: Option<serde_json::Value>,
     /// Label in the metadata panel; defaults to the field name in sentence case.
     pub label: String,
+    /// For references: how the target names the pages that point at it ("Taught by").
+    pub inverse: Option<String>,
+    /// For references: following them must never lead back to the start (prerequisites,
+    /// supersedes).
+    pub acyclic: bool,
+}
+
+/// What a broken internal link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrokenLinks {
+    /// Stops the build (the default).
+    #[default]
+    Error,
+    /// Reported; the build goes on, so a repository can publish while its links are fixed.
+    Warn,
+}
+
+impl std::str::FromStr for BrokenLinks {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "error" => Ok(BrokenLinks::Error),
+            "warn" | "warning" => Ok(BrokenLinks::Warn),
+            other => Err(format!("`{other}` is not `error` or `warn`")),
+        }
+    }
+}
+
+/// The glossary: one Markdown file per term under `content/<dir>/`.
+#[derive(Debug, Clone)]
+pub struct GlossaryConfig {
+    /// Folder under the content folder.
+    pub dir: String,
+    /// Title of the generated A-Z page.
+    pub title: String,
+    /// Link the first use of each term in each page to its definition.
+    pub autolink: bool,
+    /// Warn about `avoid` variants in prose.
+    pub lint: bool,
 }
 
 /// Field types a schema can declare.
@@ -155,6 +199,8 @@ pub struct Taxonomy {
     pub description: String,
     /// Allowed terms, when the vocabulary is controlled.
     pub terms: Option<Vec<String>>,
+    /// Words authors must not use in body text, each with the term to use instead.
+    pub avoid: IndexMap<String, String>,
 }
 
 const TYPE_NAMES: &[&str] = &[
@@ -181,6 +227,8 @@ struct RawConfig {
     output_dir: Option<String>,
     index_links: Option<bool>,
     feed_limit: Option<usize>,
+    broken_links: Option<Spanned<String>>,
+    glossary: Option<RawGlossary>,
     #[serde(default)]
     collections: IndexMap<String, Spanned<RawCollection>>,
     #[serde(default)]
@@ -209,6 +257,18 @@ struct RawField {
     values: Option<Vec<String>>,
     collection: Option<String>,
     label: Option<String>,
+    inverse: Option<String>,
+    #[serde(default)]
+    acyclic: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGlossary {
+    dir: Option<String>,
+    title: Option<String>,
+    autolink: Option<bool>,
+    lint: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +277,8 @@ struct RawTaxonomy {
     title: Option<String>,
     description: Option<String>,
     terms: Option<Vec<String>>,
+    #[serde(default)]
+    avoid: IndexMap<String, String>,
 }
 
 /// Reads `canon.toml` under `root` (if present) and checks it.
@@ -399,7 +461,45 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
                 name,
                 description: rt.description.unwrap_or_default(),
                 terms: rt.terms,
+                avoid: rt.avoid,
             },
+        );
+    }
+    let broken_links = match &raw.broken_links {
+        None => BrokenLinks::Error,
+        Some(v) => match v.get_ref().parse() {
+            Ok(b) => b,
+            Err(why) => {
+                if let Some(file) = file {
+                    diags.push(
+                        Diagnostic::error("config/broken-links", format!("broken_links: {why}"))
+                            .label(file, v.span(), "here")
+                            .help("write `broken_links = \"error\"` (the default) or `\"warn\"`"),
+                    );
+                }
+                BrokenLinks::Error
+            }
+        },
+    };
+    let glossary = raw.glossary.map(|g| GlossaryConfig {
+        dir: g.dir.unwrap_or_else(|| "glossary".to_string()),
+        title: g.title.unwrap_or_else(|| "Glossary".to_string()),
+        autolink: g.autolink.unwrap_or(true),
+        lint: g.lint.unwrap_or(true),
+    });
+    if let (Some(g), Some(file)) = (&glossary, file)
+        && (collections.contains_key(&g.dir) || taxonomies.contains_key(&g.dir))
+    {
+        diags.push(
+            Diagnostic::error(
+                "config/glossary",
+                format!(
+                    "the glossary folder `{}` is also declared as a collection or taxonomy",
+                    g.dir
+                ),
+            )
+            .label(file, 0..0, "in this file")
+            .help("give the glossary its own folder with `[glossary] dir = \"…\"`"),
         );
     }
     Config {
@@ -418,6 +518,8 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         feed_limit: raw.feed_limit.unwrap_or(20),
         collections,
         taxonomies,
+        broken_links,
+        glossary,
     }
 }
 
@@ -482,12 +584,25 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
             None,
         ));
     }
+    let is_reference = matches!(
+        kind,
+        FieldKind::Reference { .. } | FieldKind::References { .. }
+    );
+    if !is_reference && (f.inverse.is_some() || f.acyclic) {
+        return Err((
+            "`inverse` and `acyclic` apply only to `reference` and `references` fields".to_string(),
+            None,
+            kind_span,
+        ));
+    }
     let default = f.default.map(toml_to_json);
     Ok(FieldSpec {
         kind,
         required: f.required,
         default,
         label: f.label.unwrap_or_else(|| sentence_case(name)),
+        inverse: f.inverse,
+        acyclic: f.acyclic,
     })
 }
 

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Link to folders' `index.html`, overriding `index_links`.
     pub index_links: bool,
+    /// Whether broken internal links are errors or warnings, overriding `broken_links`.
+    pub broken_links: Option<crate::config::BrokenLinks>,
 }
 
 /// What a run found and did.
@@ -51,6 +53,8 @@ pub struct Report {
     pub written: Option<WriteStats>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Links to other sites (counted, never fetched).
+    pub external_links: usize,
 }
 
 impl Report {
@@ -63,6 +67,7 @@ impl Report {
             output: None,
             written: None,
             elapsed: start.elapsed(),
+            external_links: 0,
         }
     }
 
@@ -89,8 +94,12 @@ impl Report {
         };
         let errors = self.diags.errors();
         let warnings = self.diags.warnings();
+        let external = match self.external_links {
+            0 => String::new(),
+            n => format!(", {n} external link{} (not fetched)", plural(n)),
+        };
         format!(
-            "canon: {verb} {} page{}{breakdown}{into} in {:.2} s: {errors} error{}, {warnings} warning{}",
+            "canon: {verb} {} page{}{breakdown}{into} in {:.2} s: {errors} error{}, {warnings} warning{}{external}",
             self.pages,
             plural(self.pages),
             self.elapsed.as_secs_f64(),
@@ -118,6 +127,9 @@ pub fn load_config(
     };
     config.drafts = opts.drafts;
     config.index_links |= opts.index_links;
+    if let Some(b) = opts.broken_links {
+        config.broken_links = b;
+    }
     if let Some(url) = &opts.base_url {
         config.set_base_url(url).map_err(anyhow::Error::msg)?;
     }
@@ -181,6 +193,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     if !report.counts.is_empty() {
         report.counts.push(("other".into(), other));
     }
+    report.external_links = output.as_ref().map_or(0, |o| o.external_links);
     if let (Some(output), true, false) = (output, opts.write, diags.has_errors()) {
         report.written = Some(write::write(&output, &config.output_dir, &config)?);
         report.output = Some(config.output_dir.clone());

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use super::graph::Graph;
 use super::markdown::{Rendered, escape_html};
 use crate::config::{Config, FieldKind};
 use crate::resolve::{Section, SectionKind, Site};
@@ -262,7 +263,9 @@ pub fn page_value(
     config: &Config,
     i: usize,
     body: &Rendered,
+    content: &str,
     text_fields: &[(String, String)],
+    graph: &Graph,
 ) -> Value {
     let p = &site.pages[i];
     let path = &site.paths[i];
@@ -298,7 +301,10 @@ pub fn page_value(
         "updated_display": updated.map(|d| display_date(d)),
         "meta": meta_rows(site, config, i, text_fields),
         "taxonomies": taxonomy_links(site, config, i),
-        "content": body.html,
+        "content": content,
+        "relations": graph.inverse[i].iter().map(|(label, pages)| json!({"label": label, "pages": links(site, config, pages)})).collect::<Vec<_>>(),
+        "backlinks": links(site, config, &graph.backlinks[i]),
+        "related": graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
         "toc": body.toc,
         "prev": link(site, config, prev),
         "next": link(site, config, next),
@@ -306,6 +312,11 @@ pub fn page_value(
         "extra": p.extra,
         "breadcrumbs": breadcrumbs(site, config, path),
     })
+}
+
+/// Pages as `{title, path}` links.
+fn links(site: &Site, config: &Config, pages: &[usize]) -> Vec<Value> {
+    pages.iter().map(|&j| link(site, config, Some(j))).collect()
 }
 
 /// The listing entries of a section: its pages, then its sub-folders.
@@ -340,7 +351,7 @@ fn pages_label(n: usize) -> String {
 }
 
 /// The `section` value for a collection, folder listing or the home page.
-pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&Rendered>) -> Value {
+pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>) -> Value {
     let sec = &site.sections[s];
     let description = match (sec.kind, sec.collection.as_deref()) {
         (SectionKind::Collection, Some(c)) => {
@@ -359,7 +370,7 @@ pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&Rend
         "kind": match sec.kind { SectionKind::Home => "home", SectionKind::Collection => "collection", SectionKind::Folder => "folder" },
         "collection": sec.collection,
         "description": description,
-        "intro": intro.map(|r| r.html.clone()),
+        "intro": intro,
         "pages": children(site, config, sec),
         "breadcrumbs": breadcrumbs(site, config, &sec.path),
     })

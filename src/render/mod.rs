@@ -8,6 +8,9 @@
 
 pub mod context;
 pub mod feeds;
+pub mod graph;
+pub mod html;
+pub mod linkcheck;
 pub mod markdown;
 pub mod relative;
 pub mod templates;
@@ -51,6 +54,8 @@ pub struct SiteOutput {
     pub files: Vec<OutputFile>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
+    /// Links to other sites (counted, not fetched).
+    pub external_links: usize,
 }
 
 /// Resolves links written in one page.
@@ -66,18 +71,40 @@ impl LinkRewriter for PageLinks<'_> {
             .site
             .resolve_link(self.page, href, &self.config.base_path)
         {
-            LinkTarget::Page { path, fragment, .. } => {
+            LinkTarget::Page {
+                path,
+                page,
+                fragment,
+            } => {
                 let mut url = self.config.rooted(&resolve::urls::encode_path(&path));
-                if let Some(f) = fragment {
+                if let Some(f) = &fragment {
                     url.push('#');
-                    url.push_str(&f);
+                    url.push_str(f);
                 }
-                LinkOutcome::Replace(url)
+                let title = match page {
+                    Some(p) => Some(self.site.pages[p].title.clone()),
+                    None => self.site.title_at(&path).map(str::to_string),
+                };
+                LinkOutcome::Internal {
+                    url,
+                    path,
+                    page,
+                    fragment,
+                    title,
+                }
             }
             LinkTarget::Asset(path) => {
-                LinkOutcome::Replace(self.config.rooted(&resolve::urls::encode_path(&path)))
+                let url = self.config.rooted(&resolve::urls::encode_path(&path));
+                LinkOutcome::Internal {
+                    url,
+                    path,
+                    page: None,
+                    fragment: None,
+                    title: None,
+                }
             }
-            LinkTarget::External | LinkTarget::SamePage(_) => LinkOutcome::Keep,
+            LinkTarget::External => LinkOutcome::External,
+            LinkTarget::SamePage(f) => LinkOutcome::SamePage(f),
             LinkTarget::Unresolved { near } => LinkOutcome::Broken { near },
         }
     }
@@ -88,7 +115,18 @@ use crate::resolve;
 /// A page's rendered body and text fields.
 struct Body {
     main: Rendered,
-    text_fields: Vec<(String, String)>,
+    text_fields: Vec<(String, Rendered)>,
+}
+
+impl Body {
+    /// Every page the body and its text fields link to.
+    fn linked_pages(&self) -> Vec<usize> {
+        let mut v = self.main.links.pages.clone();
+        for (_, r) in &self.text_fields {
+            v.extend(r.links.pages.iter().copied());
+        }
+        v
+    }
 }
 
 enum Job {
@@ -97,6 +135,32 @@ enum Job {
     Taxonomy(usize),
     Term(usize, usize),
     NotFound,
+}
+
+/// Stands in a template's output for a body, so links the template itself writes can be told
+/// apart from links in the content. Private-use characters never occur in escaped output.
+const MARK: char = '\u{e000}';
+
+fn mark(name: &str) -> String {
+    format!("{MARK}canon:{name}{MARK}")
+}
+
+/// One rendered output page, before the link check.
+struct Rendered2 {
+    file: OutputFile,
+    check: linkcheck::PageHtml,
+}
+
+/// What every output job needs.
+struct Renderer<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    templates: &'a Templates,
+    bodies: &'a [Body],
+    graph: &'a graph::Graph,
+    site_value: Value,
+    stylesheet: &'a str,
+    sources: &'a SourceMap,
 }
 
 /// Renders the whole site. Returns `None` when templates cannot be parsed.
@@ -123,37 +187,50 @@ pub fn render(
         .into_par_iter()
         .map(|i| render_body(site, config, &highlighter, i))
         .collect();
+    let mut external = 0;
     for b in &bodies {
         diags.extend(b.main.diags.iter().cloned());
+        external += b.main.links.external;
+        for (_, r) in &b.text_fields {
+            diags.extend(r.diags.iter().cloned());
+            external += r.links.external;
+        }
     }
+    let links: Vec<Vec<usize>> = bodies.iter().map(Body::linked_pages).collect();
+    let graph = graph::Graph::new(site, config, &links);
     let jobs = jobs(site);
     progress.set_length(jobs.len() as u64);
-    let site_value = context::site_value(site, config);
-    let results: Vec<Result<Option<OutputFile>, Diagnostic>> = jobs
+    let renderer = Renderer {
+        site,
+        config,
+        templates: &templates,
+        bodies: &bodies,
+        graph: &graph,
+        site_value: context::site_value(site, config),
+        stylesheet,
+        sources,
+    };
+    let results: Vec<Result<Rendered2, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(
-                job,
-                site,
-                config,
-                &templates,
-                &bodies,
-                &site_value,
-                stylesheet,
-                sources,
-            );
+            let r = renderer.job(job);
             progress.inc(1);
             r
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 4);
+    let mut checks = Vec::with_capacity(results.len());
     let mut seen = HashSet::new();
+    let mut failed = false;
     for r in results {
         match r {
-            Ok(Some(f)) => files.push(f),
-            Ok(None) => {}
+            Ok(r) => {
+                files.push(r.file);
+                checks.push(r.check);
+            }
             // A broken template fails every page the same way: say it once.
             Err(d) => {
+                failed = true;
                 let at = d.primary.as_ref().map(|l| (l.file, l.span.start));
                 let what = d
                     .message
@@ -168,11 +245,54 @@ pub fn render(
     }
     files.extend(aliases(site, config));
     files.extend(site_files(site, config));
-    let assets = assets
+    let assets: Vec<Asset> = assets
         .into_iter()
         .filter(|a| !files.iter().any(|f| f.path == a.rel))
         .collect();
-    Some(SiteOutput { files, assets })
+    if failed {
+        // Template failures leave pages out; checking links against a partial site would
+        // only add noise.
+        return Some(SiteOutput {
+            files,
+            assets,
+            external_links: external,
+        });
+    }
+    let all_files: HashSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(assets.iter().map(|a| a.rel.clone()))
+        .collect();
+    let body_links: Vec<linkcheck::BodyLinks<'_>> = bodies
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| {
+            std::iter::once(&b.main.links.fragments)
+                .chain(b.text_fields.iter().map(|(_, r)| &r.links.fragments))
+                .map(move |links| linkcheck::BodyLinks {
+                    file: site.pages[i].file,
+                    path: &site.paths[i],
+                    links,
+                })
+        })
+        .collect();
+    let mut found = Vec::new();
+    external += linkcheck::check(
+        &checks,
+        &body_links,
+        &all_files,
+        &config.base_path,
+        template_sources,
+        sources,
+        markdown::broken_severity(config.broken_links),
+        &mut found,
+    );
+    diags.extend(found);
+    Some(SiteOutput {
+        files,
+        assets,
+        external_links: external,
+    })
 }
 
 fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize) -> Body {
@@ -189,6 +309,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         highlighter,
         links: &links,
         reserved_ids: RESERVED_IDS,
+        broken: markdown::broken_severity(config.broken_links),
         lift_title: true,
     };
     let main = markdown::render(p.body_text(), &cx);
@@ -210,7 +331,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
                         ..field_cx
                     },
                 );
-                text_fields.push((name.clone(), r.html));
+                text_fields.push((name.clone(), r));
             }
         }
     }
@@ -251,87 +372,127 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_job(
-    job: &Job,
-    site: &Site,
-    config: &Config,
-    templates: &Templates,
-    bodies: &[Body],
-    site_value: &Value,
-    stylesheet: &str,
-    sources: &SourceMap,
-) -> Result<Option<OutputFile>, Diagnostic> {
-    let mut cx = tera::Context::new();
-    cx.insert("site", site_value);
-    let (template, path): (String, String) = match job {
-        Job::Page(i) => {
-            let p = &site.pages[*i];
-            let b = &bodies[*i];
-            cx.insert(
-                "page",
-                &context::page_value(site, config, *i, &b.main, &b.text_fields),
-            );
-            let template = match &p.template {
-                Some(t) if templates.has(t) => t.clone(),
-                Some(t) => {
-                    return Err(Diagnostic::error(
-                        "template/missing",
-                        format!("page asks for template `{t}`, which the theme does not have"),
-                    )
-                    .label(p.file, 0..0, "in this page")
-                    .help("remove `template`, or add the template under templates/"));
-                }
-                None => "page.html".to_string(),
-            };
-            (template, site.paths[*i].clone())
-        }
-        Job::Section(s) => {
-            let sec = &site.sections[*s];
-            let intro = sec.index_page.map(|i| &bodies[i].main);
-            cx.insert("section", &context::section_value(site, config, *s, intro));
-            if sec.kind == SectionKind::Home {
-                let recent: Vec<Value> = context::recent(site, 6)
-                    .into_iter()
-                    .map(|i| context::card(site, config, i))
+impl Renderer<'_> {
+    fn job(&self, job: &Job) -> Result<Rendered2, Diagnostic> {
+        let (site, config) = (self.site, self.config);
+        let mut cx = tera::Context::new();
+        cx.insert("site", &self.site_value);
+        // Bodies stand in as marks until the template's own links have been collected.
+        let mut bodies: Vec<(String, &str)> = Vec::new();
+        let (template, path): (String, String) = match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let b = &self.bodies[*i];
+                let text_fields: Vec<(String, String)> = b
+                    .text_fields
+                    .iter()
+                    .map(|(name, r)| {
+                        let m = mark(name);
+                        bodies.push((m.clone(), r.html.as_str()));
+                        (name.clone(), m)
+                    })
                     .collect();
-                cx.insert("recent", &recent);
-                ("home.html".to_string(), "/".to_string())
-            } else {
-                ("section.html".to_string(), sec.path.clone())
+                let content = mark("content");
+                bodies.push((content.clone(), b.main.html.as_str()));
+                cx.insert(
+                    "page",
+                    &context::page_value(
+                        site,
+                        config,
+                        *i,
+                        &b.main,
+                        &content,
+                        &text_fields,
+                        self.graph,
+                    ),
+                );
+                let template = match &p.template {
+                    Some(t) if self.templates.has(t) => t.clone(),
+                    Some(t) => {
+                        return Err(Diagnostic::error(
+                            "template/missing",
+                            format!("page asks for template `{t}`, which the theme does not have"),
+                        )
+                        .label(p.file, 0..0, "in this page")
+                        .help("remove `template`, or add the template under templates/"));
+                    }
+                    None => "page.html".to_string(),
+                };
+                (template, site.paths[*i].clone())
             }
+            Job::Section(s) => {
+                let sec = &site.sections[*s];
+                let intro = sec.index_page.map(|i| {
+                    let m = mark("intro");
+                    bodies.push((m.clone(), self.bodies[i].main.html.as_str()));
+                    m
+                });
+                cx.insert(
+                    "section",
+                    &context::section_value(site, config, *s, intro.as_deref()),
+                );
+                if sec.kind == SectionKind::Home {
+                    let recent: Vec<Value> = context::recent(site, 6)
+                        .into_iter()
+                        .map(|i| context::card(site, config, i))
+                        .collect();
+                    cx.insert("recent", &recent);
+                    ("home.html".to_string(), "/".to_string())
+                } else {
+                    ("section.html".to_string(), sec.path.clone())
+                }
+            }
+            Job::Taxonomy(t) => {
+                cx.insert("taxonomy", &context::taxonomy_value(site, config, *t));
+                (
+                    "taxonomy.html".to_string(),
+                    site.taxonomies[*t].path.clone(),
+                )
+            }
+            Job::Term(t, k) => {
+                cx.insert("term", &context::term_value(site, config, *t, *k));
+                (
+                    "term.html".to_string(),
+                    site.taxonomies[*t].terms[*k].path.clone(),
+                )
+            }
+            Job::NotFound => {
+                cx.insert("inline_css", self.stylesheet);
+                ("404.html".to_string(), "/404.html".to_string())
+            }
+        };
+        cx.insert("current", &config.rooted(&top_level(&path)));
+        let mut html = self.templates.render(&template, &cx, self.sources)?;
+        let mut template_links: Vec<String> = Vec::new();
+        for name in ["href", "src"] {
+            template_links.extend(
+                html::attr_values(&html, name)
+                    .into_iter()
+                    .map(|r| html[r].to_string()),
+            );
         }
-        Job::Taxonomy(t) => {
-            cx.insert("taxonomy", &context::taxonomy_value(site, config, *t));
-            (
-                "taxonomy.html".to_string(),
-                site.taxonomies[*t].path.clone(),
-            )
+        for (m, body) in bodies {
+            html = html.replace(&m, body);
         }
-        Job::Term(t, k) => {
-            cx.insert("term", &context::term_value(site, config, *t, *k));
-            (
-                "term.html".to_string(),
-                site.taxonomies[*t].terms[*k].path.clone(),
-            )
-        }
-        Job::NotFound => {
-            cx.insert("inline_css", stylesheet);
-            ("404.html".to_string(), "/404.html".to_string())
-        }
-    };
-    cx.insert("current", &config.rooted(&top_level(&path)));
-    let html = templates.render(&template, &cx, sources)?;
-    let html = if matches!(job, Job::NotFound) {
-        // Served for any missing path, so its links stay rooted.
-        html
-    } else {
-        relative::relativize(&html, &path, &config.base_path, config.index_links)
-    };
-    Ok(Some(OutputFile {
-        path: output_path(&path),
-        contents: html.into_bytes(),
-    }))
+        let ids = linkcheck::ids(&html);
+        let html = if matches!(job, Job::NotFound) {
+            // Served for any missing path, so its links stay rooted.
+            html
+        } else {
+            relative::relativize(&html, &path, &config.base_path, config.index_links)
+        };
+        Ok(Rendered2 {
+            file: OutputFile {
+                path: output_path(&path),
+                contents: html.into_bytes(),
+            },
+            check: linkcheck::PageHtml {
+                path,
+                ids,
+                template_links,
+            },
+        })
+    }
 }
 
 /// The top-level section of a site path (`/standards/x/` -> `/standards/`), for the menu.
@@ -347,8 +508,7 @@ fn aliases(site: &Site, config: &Config) -> Vec<OutputFile> {
         .iter()
         .map(|(alias, target)| {
             let title = markdown::escape_html(&site.pages[*target].title);
-            let href = relative::relativize(&format!("href=\"{}\"", config.rooted(&site.paths[*target])), alias_dir(alias), &config.base_path, config.index_links);
-            let href = href.trim_start_matches("href=\"").trim_end_matches('"').to_string();
+            let href = relative::relative(alias_dir(alias), site.paths[*target].trim_start_matches('/'), "/", config.index_links);
             let canonical = markdown::escape_html(&config.absolute_url(&site.paths[*target]));
             let html = format!(
                 "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<main>\n<h1>This page has moved</h1>\n<p>It is now at <a href=\"{href}\">{title}</a>.</p>\n</main>\n</body>\n</html>\n",

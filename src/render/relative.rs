@@ -5,33 +5,28 @@
 /// (a site path such as `/standards/x/`). With `index_links`, links to folders name their
 /// `index.html`.
 pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
+    let mut ranges = super::html::attr_values(html, "href");
+    ranges.extend(super::html::attr_values(html, "src"));
+    ranges.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
-            .min();
-        let Some((i, len)) = next else { break };
-        let (head, tail) = rest.split_at(i + len);
-        out.push_str(head);
-        let end = tail.find('"').unwrap_or(tail.len());
-        let value = &tail[..end];
-        match value
+    let mut last = 0;
+    for r in ranges {
+        let value = &html[r.clone()];
+        if let Some(target) = value
             .strip_prefix(base_path)
             .filter(|_| !value.starts_with("//"))
         {
-            Some(target) => out.push_str(&relative(from, target, base_path, index_links)),
-            None => out.push_str(value),
+            out.push_str(&html[last..r.start]);
+            out.push_str(&relative(from, target, base_path, index_links));
+            last = r.end;
         }
-        rest = &tail[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[last..]);
     out
 }
 
 /// The relative URL from site folder `from` to `target` (given without the base path).
-fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
+pub fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
     let from = from
         .strip_prefix(base_path)
         .unwrap_or(from.trim_start_matches('/'));

@@ -139,6 +139,8 @@ pub struct Site {
     pub own_page: Vec<bool>,
     /// Alias site paths -> target page.
     pub aliases: Vec<(String, usize)>,
+    /// Pages by id (`SEC-004`), for `ref:` links, across collections with an id field.
+    pub ids: HashMap<String, usize>,
     keys: HashMap<String, usize>,
     section_keys: HashMap<String, usize>,
     assets: HashSet<String>,
@@ -170,6 +172,7 @@ pub fn resolve(
         is_index: vec![false; pages.len()],
         own_page: vec![true; pages.len()],
         aliases: Vec::new(),
+        ids: HashMap::new(),
         keys: HashMap::new(),
         section_keys: HashMap::new(),
         assets: asset_paths.iter().cloned().collect(),
@@ -559,6 +562,12 @@ impl Site {
         for (i, r) in all {
             self.references[i] = r;
         }
+        let mut by_id: Vec<(&str, &str, usize)> =
+            ids.iter().map(|((c, id), &i)| (*id, *c, i)).collect();
+        by_id.sort();
+        for (id, _, i) in by_id {
+            self.ids.entry(id.to_string()).or_insert(i);
+        }
     }
 
     fn find_reference(
@@ -613,6 +622,23 @@ impl Site {
         }
         if let Some(frag) = href.strip_prefix('#') {
             return LinkTarget::SamePage(frag.to_string());
+        }
+        if let Some(reference) = href.strip_prefix("ref:") {
+            let (id, fragment) = match reference.split_once('#') {
+                Some((id, f)) => (id, Some(f.to_string())),
+                None => (reference, None),
+            };
+            return match self.ids.get(id) {
+                Some(&i) => LinkTarget::Page {
+                    path: self.paths[i].clone(),
+                    page: Some(i),
+                    fragment,
+                },
+                None => LinkTarget::Unresolved {
+                    near: did_you_mean(id, self.ids.keys().map(String::as_str))
+                        .map(|n| format!("ref:{n}")),
+                },
+            };
         }
         if href.starts_with("//") || has_scheme(href) {
             return LinkTarget::External;

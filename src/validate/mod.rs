@@ -62,7 +62,28 @@ pub struct Page {
     pub taxonomies: IndexMap<String, Vec<(String, Range<usize>)>>,
     /// The file is GOV.UK Tech Docs `*.md.erb`.
     pub erb: bool,
+    /// Link glossary terms in this page (front matter `glossary_links`, default true).
+    pub glossary_links: bool,
+    /// Set when the page is a glossary entry.
+    pub glossary: Option<GlossaryEntry>,
 }
+
+/// The front matter of a glossary entry (the page title is the term, the body its
+/// definition).
+#[derive(Debug, Clone, Default)]
+pub struct GlossaryEntry {
+    /// Short form, expanded with `<abbr>` (`MFA`).
+    pub abbreviation: Option<(String, Range<usize>)>,
+    /// Other words that mean the same and are fine to use.
+    pub aliases: Vec<(String, Range<usize>)>,
+    /// Variants authors must not use; the entry's term is preferred.
+    pub avoid: Vec<(String, Range<usize>)>,
+    /// Related terms, by term or file name.
+    pub related: Vec<(String, Range<usize>)>,
+}
+
+/// Front-matter keys of a glossary entry besides the common ones.
+pub const GLOSSARY_FIELDS: &[&str] = &["abbreviation", "aliases", "avoid", "related"];
 
 impl Page {
     /// The Markdown body.
@@ -115,6 +136,12 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
     // A folder's index (`_index.md`, `index.md`, `README.md`) introduces a listing; the
     // collection's schema is for the pages listed.
     let schema = collection.filter(|_| !is_index_file(&raw.rel));
+    let is_glossary = config.glossary.as_ref().is_some_and(|g| {
+        raw.rel
+            .strip_prefix(g.dir.as_str())
+            .is_some_and(|r| r.starts_with('/'))
+            && !is_index_file(&raw.rel)
+    });
     let erb = raw.rel.ends_with(".erb");
     let mut ck = Checker {
         file,
@@ -141,10 +168,17 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
         extra: serde_json::Map::new(),
         taxonomies: IndexMap::new(),
         erb,
+        glossary_links: true,
+        glossary: None,
     };
-    ck.common(&fm, &mut page);
+    ck.common(&fm, &mut page, is_glossary);
     ck.taxonomies(&fm, config, &mut page);
-    if let Some(c) = schema {
+    if is_glossary {
+        page.glossary = Some(ck.glossary_entry(&fm));
+        let mut known = config.known_fields(None);
+        known.extend(GLOSSARY_FIELDS.iter().copied());
+        ck.unknown_fields(&fm, &known, "glossary entries", "a glossary entry has a term (`title`), `abbreviation`, `aliases`, `avoid` and `related`");
+    } else if let Some(c) = schema {
         for (name, spec) in &c.fields {
             match fm.fields.get(name) {
                 Some(field) => {
@@ -163,19 +197,11 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
             }
         }
         let known = config.known_fields(Some(c));
-        for (key, field) in &fm.fields {
-            if !known.contains(key.as_str()) {
-                let near = did_you_mean(key, known.iter().copied());
-                ck.out.push(
-                    Diagnostic::warning("schema/unknown-field", format!("`{key}` is not a field of {}", c.title.to_lowercase()))
-                        .label(file, field.key.clone(), "unknown field")
-                        .help(match near {
-                            Some(n) => format!("did you mean `{n}`?"),
-                            None => format!("declare it under `[collections.{}.fields]` in canon.toml, or remove it", c.name),
-                        }),
-                );
-            }
-        }
+        let help = format!(
+            "declare it under `[collections.{}.fields]` in canon.toml, or remove it",
+            c.name
+        );
+        ck.unknown_fields(&fm, &known, &c.title.to_lowercase(), &help);
     } else {
         let known = config.known_fields(None);
         for (key, field) in &fm.fields {
@@ -201,7 +227,52 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn common(&mut self, fm: &FrontMatter, page: &mut Page) {
+    fn unknown_fields(
+        &mut self,
+        fm: &FrontMatter,
+        known: &std::collections::BTreeSet<&str>,
+        what: &str,
+        help: &str,
+    ) {
+        for (key, field) in &fm.fields {
+            if !known.contains(key.as_str()) {
+                let near = did_you_mean(key, known.iter().copied());
+                self.out.push(
+                    Diagnostic::warning(
+                        "schema/unknown-field",
+                        format!("`{key}` is not a field of {what}"),
+                    )
+                    .label(self.file, field.key.clone(), "unknown field")
+                    .help(match near {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => help.to_string(),
+                    }),
+                );
+            }
+        }
+    }
+
+    fn glossary_entry(&mut self, fm: &FrontMatter) -> GlossaryEntry {
+        let mut entry = GlossaryEntry::default();
+        if let Some(v) = fm.fields.get("abbreviation") {
+            entry.abbreviation = self
+                .expect_string("abbreviation", v)
+                .map(|a| (a, v.span.clone()));
+        }
+        let mut list = |name: &str| {
+            fm.fields
+                .get(name)
+                .and_then(|v| self.field(name, &FieldKind::List, v))
+                .map(|l| l.strings_with_spans())
+                .unwrap_or_default()
+        };
+        entry.aliases = list("aliases");
+        entry.avoid = list("avoid");
+        entry.related = list("related");
+        entry
+    }
+
+    fn common(&mut self, fm: &FrontMatter, page: &mut Page, is_glossary: bool) {
         let f = &fm.fields;
         if let Some(v) = f.get("title") {
             self.expect_string("title", v);
@@ -231,7 +302,14 @@ impl Checker<'_> {
                 .and_then(|v| v.value.as_i64())
                 .unwrap_or(0);
         }
-        if let Some(v) = f.get("aliases")
+        if let Some(v) = f.get("glossary_links") {
+            page.glossary_links = self
+                .field("glossary_links", &FieldKind::Boolean, v)
+                .and_then(|v| v.value.as_bool())
+                .unwrap_or(true);
+        }
+        // In a glossary entry `aliases` are other names for the term, not old URLs.
+        if let Some(v) = f.get("aliases").filter(|_| !is_glossary)
             && let Some(list) = self.field("aliases", &FieldKind::List, v)
         {
             page.aliases = list.strings_with_spans();

@@ -287,6 +287,7 @@ mod tests {
                 rel: "x.css".into(),
                 source: AssetSource::Embedded(b"css"),
             }],
+            external_links: 0,
         }
     }
 

@@ -215,3 +215,32 @@ fn nothing_loads_from_another_origin() {
         }
     }
 }
+
+#[test]
+fn ref_links_fill_their_text_and_resolve_by_id() {
+    // Checked on a small site so the example content stays free to change.
+    let site = crate::support::TestSite::new();
+    site.file(
+        "canon.toml",
+        "[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\" }\n",
+    );
+    site.file(
+        "content/standards/access.md",
+        "---\ntitle: Access control\nid: SEC-001\n---\n## Scope\n",
+    );
+    site.file(
+        "content/index.md",
+        "# Home\n\nSee [](ref:SEC-001#scope) or [the standard](ref:SEC-001).\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.output("index.html");
+    assert!(
+        html.contains("<a href=\"standards/access/#scope\">Access control</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"standards/access/\">the standard</a>"),
+        "{html}"
+    );
+}

@@ -79,36 +79,42 @@ fn rich_diagnostics_show_a_code_frame_and_hint() {
 }
 
 #[test]
-fn warnings_pass_unless_strict() {
+fn broken_links_are_errors_unless_downgraded_and_warnings_fail_strict() {
     let site = TestSite::new();
     site.file("content/a.md", "# A\n\n![](x.png) and [gone](missing.md)\n");
     let run = site.check();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/a.md:3:1: error[link/broken]: image to `x.png` leads to no page or file"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "content/a.md:3:16: error[link/broken]: link to `missing.md` leads to no page or file"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr
             .contains("content/a.md:3:1: warning[markdown/image-alt]"),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("2 errors, 1 warning"), "{}", run.stderr);
+    let warn = site.run(&["check", "--broken-links", "warn", "--format", "short"]);
+    assert_eq!(warn.code, 0, "{}", warn.stderr);
     assert!(
-        run.stderr.contains(
-            "content/a.md:3:16: warning[link/broken]: link to `missing.md` leads to no page or file"
-        ),
+        warn.stderr.contains("0 errors, 3 warnings"),
         "{}",
-        run.stderr
+        warn.stderr
     );
-    assert!(
-        run.stderr.contains(
-            "content/a.md:3:1: warning[link/broken]: image to `x.png` leads to no page or file"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("0 errors, 3 warnings"),
-        "{}",
-        run.stderr
-    );
+    site.file("canon.toml", "broken_links = \"warn\"\n");
+    let config = site.check();
+    assert_eq!(config.code, 0, "the canon.toml key: {}", config.stderr);
     let strict = site.run(&["check", "--strict", "--format", "short"]);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
     assert!(

@@ -126,7 +126,7 @@ fn aliases_redirect_and_static_files_are_copied() {
     let site = good_site();
     site.file(
         "content/guides/setup.md",
-        "---\ntitle: Setup\naliases: [/old/setup/, /legacy.html]\n---\n![Diagram](diagram.svg)\n",
+        "---\ntitle: Setup\naliases: [/old/setup/, /legacy.html]\n---\n## Install\n\n![Diagram](diagram.svg)\n",
     );
     site.file(
         "content/guides/diagram.svg",

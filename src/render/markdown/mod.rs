@@ -19,7 +19,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::diagnostics::{Diagnostic, FileId};
 pub use code::Highlighter;
 pub use headings::{Heading, TocEntry};
-pub use links::{LinkOutcome, LinkRewriter};
+pub use links::{FragmentLink, LinkOutcome, LinkReport, LinkRewriter, broken_severity};
 
 /// An event with its byte range in the body.
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -38,6 +38,8 @@ pub struct Context<'a> {
     pub links: &'a dyn LinkRewriter,
     /// Ids the page template uses, which headings must not take.
     pub reserved_ids: &'a [&'a str],
+    /// Severity of a broken link.
+    pub broken: crate::diagnostics::Severity,
     /// Lift a leading `#` heading out of the body (for pages; not for text fields).
     pub lift_title: bool,
 }
@@ -53,6 +55,8 @@ pub struct Rendered {
     pub heading: Option<Heading>,
     /// Warnings with spans in the file.
     pub diags: Vec<Diagnostic>,
+    /// Links found, for the fragment check and backlinks.
+    pub links: LinkReport,
 }
 
 /// The Markdown extensions canon turns on.
@@ -72,7 +76,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let events = links::apply(events, cx, &mut diags);
+    let (events, links) = links::apply(events, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
     let (events, toc, heading) = headings::apply(events, cx);
@@ -83,6 +87,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         toc,
         heading,
         diags,
+        links,
     }
 }
 
@@ -106,7 +111,7 @@ pub fn escape_html(text: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    /// Leaves every link as written.
+    /// A stand-in site: `.md` links are pages, `ref:ID` are standards, `missing` is broken.
     pub(crate) struct KeepLinks;
     impl LinkRewriter for KeepLinks {
         fn rewrite(&self, href: &str) -> LinkOutcome {
@@ -114,8 +119,38 @@ pub(crate) mod tests {
                 LinkOutcome::Broken {
                     near: Some("standards/backup.md".into()),
                 }
-            } else if let Some(rest) = href.strip_suffix(".md").filter(|_| !href.contains("://")) {
-                LinkOutcome::Replace(format!("/{rest}/"))
+            } else if href.contains("://") {
+                LinkOutcome::External
+            } else if let Some(f) = href.strip_prefix('#') {
+                LinkOutcome::SamePage(f.to_string())
+            } else if let Some(id) = href.strip_prefix("ref:") {
+                let (id, fragment) = id
+                    .split_once('#')
+                    .map_or((id, None), |(a, b)| (a, Some(b.to_string())));
+                let path = format!("/standards/{}/", id.to_lowercase());
+                let url = format!(
+                    "{path}{}",
+                    fragment
+                        .as_ref()
+                        .map(|f| format!("#{f}"))
+                        .unwrap_or_default()
+                );
+                LinkOutcome::Internal {
+                    url,
+                    path,
+                    page: Some(4),
+                    fragment,
+                    title: Some(format!("Standard {id}")),
+                }
+            } else if let Some(rest) = href.strip_suffix(".md") {
+                let path = format!("/{rest}/");
+                LinkOutcome::Internal {
+                    url: path.clone(),
+                    path,
+                    page: None,
+                    fragment: None,
+                    title: None,
+                }
             } else {
                 LinkOutcome::Keep
             }
@@ -131,6 +166,7 @@ pub(crate) mod tests {
             highlighter: &h,
             links: &KeepLinks,
             reserved_ids: &["main-content"],
+            broken: crate::diagnostics::Severity::Error,
             lift_title: true,
         };
         render(body, &cx)

@@ -1,0 +1,177 @@
+//! What points at each page: relationships read backwards ("Taught by"), backlinks from other
+//! pages' bodies ("Referenced by"), and related pages by shared taxonomy terms.
+//!
+//! Input: the resolved site and the links each body contains. Output: [`Graph`], used by the
+//! page context. Every list is deduplicated and ordered by title, so output never depends on
+//! scheduling.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::resolve::Site;
+
+/// How many related pages a page shows.
+pub const RELATED: usize = 4;
+
+/// Incoming edges of every page.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Per page: (label, pages) for each relationship pointing at it, in schema order.
+    pub inverse: Vec<Vec<(String, Vec<usize>)>>,
+    /// Per page: the pages whose bodies link to it.
+    pub backlinks: Vec<Vec<usize>>,
+    /// Per page: pages sharing the most (rarest) taxonomy terms, not already linked.
+    pub related: Vec<Vec<usize>>,
+}
+
+/// Whether a page takes part in links and listings (not a folder intro or glossary entry).
+fn listed(site: &Site, i: usize) -> bool {
+    site.own_page[i] && site.pages[i].glossary.is_none()
+}
+
+impl Graph {
+    /// Builds the graph from each page's body links (`links[i]`: pages page `i` links to).
+    pub fn new(site: &Site, config: &Config, links: &[Vec<usize>]) -> Graph {
+        let n = site.pages.len();
+        let by_title = |v: &mut Vec<usize>| {
+            v.sort_by(|&a, &b| {
+                site.pages[a]
+                    .title
+                    .to_lowercase()
+                    .cmp(&site.pages[b].title.to_lowercase())
+                    .then(a.cmp(&b))
+            });
+            v.dedup();
+        };
+        let mut backlinks = vec![Vec::new(); n];
+        for (from, targets) in links.iter().enumerate() {
+            for &t in targets {
+                if t != from && t < n {
+                    backlinks[t].push(from);
+                }
+            }
+        }
+        backlinks.iter_mut().for_each(by_title);
+
+        // Relationships, keyed by (collection, field) so labels stay in schema order.
+        let mut inverse_map: Vec<HashMap<(usize, usize), Vec<usize>>> = vec![HashMap::new(); n];
+        let collection_pos =
+            |name: &str| config.collections.get_index_of(name).unwrap_or(usize::MAX);
+        for (from, refs) in site.references.iter().enumerate() {
+            let Some(c) = site.pages[from].collection.as_deref() else {
+                continue;
+            };
+            let Some(collection) = config.collections.get(c) else {
+                continue;
+            };
+            for (field, targets) in refs {
+                let field_pos = collection.fields.get_index_of(field).unwrap_or(usize::MAX);
+                for &t in targets {
+                    inverse_map[t]
+                        .entry((collection_pos(c), field_pos))
+                        .or_default()
+                        .push(from);
+                }
+            }
+        }
+        let inverse = inverse_map
+            .into_iter()
+            .map(|m| {
+                let mut entries: Vec<((usize, usize), Vec<usize>)> = m.into_iter().collect();
+                entries.sort_by_key(|(k, _)| *k);
+                entries
+                    .into_iter()
+                    .map(|((c, f), mut pages)| {
+                        by_title(&mut pages);
+                        (inverse_label(config, c, f), pages)
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let related = related(site, links, &backlinks);
+        Graph {
+            inverse,
+            backlinks,
+            related,
+        }
+    }
+}
+
+fn inverse_label(config: &Config, collection: usize, field: usize) -> String {
+    let Some((_, c)) = config.collections.get_index(collection) else {
+        return String::new();
+    };
+    let Some((_, spec)) = c.fields.get_index(field) else {
+        return String::new();
+    };
+    spec.inverse
+        .clone()
+        .unwrap_or_else(|| format!("{} that list this under “{}”", c.title, spec.label))
+}
+
+/// Related pages: the sum, over shared terms, of ln(N / pages with the term), so a term every
+/// page has counts for nothing; ties by title.
+fn related(site: &Site, links: &[Vec<usize>], backlinks: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = site.pages.len();
+    let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
+    let mut terms: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if !listed(site, i) {
+            continue;
+        }
+        for (tax, list) in &p.taxonomies {
+            for (term, _) in list {
+                terms
+                    .entry((tax.as_str(), term.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); n];
+    for (i, related) in out.iter_mut().enumerate() {
+        if !listed(site, i) {
+            continue;
+        }
+        let mut linked: BTreeSet<usize> = links[i].iter().copied().collect();
+        linked.extend(backlinks[i].iter().copied());
+        linked.extend(site.references[i].values().flatten().copied());
+        for (j, refs) in site.references.iter().enumerate() {
+            if refs.values().flatten().any(|&t| t == i) {
+                linked.insert(j);
+            }
+        }
+        linked.insert(i);
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for (tax, list) in &site.pages[i].taxonomies {
+            for (term, _) in list {
+                let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
+                    continue;
+                };
+                let weight = (listed_count / pages.len() as f64).ln();
+                if weight <= 0.0 {
+                    continue;
+                }
+                for &j in pages {
+                    if !linked.contains(&j) {
+                        *scores.entry(j).or_default() += weight;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| {
+                    site.pages[a.0]
+                        .title
+                        .to_lowercase()
+                        .cmp(&site.pages[b.0].title.to_lowercase())
+                })
+                .then(a.0.cmp(&b.0))
+        });
+        *related = ranked.into_iter().take(RELATED).map(|(j, _)| j).collect();
+    }
+    out
+}
