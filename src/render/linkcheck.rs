@@ -39,7 +39,7 @@ pub fn check(
     pages: &[PageHtml],
     bodies: &[BodyLinks<'_>],
     files: &HashSet<String>,
-    base_path: &str,
+    (base_url, base_path): (&str, &str),
     templates: &[TemplateSource],
     sources: &SourceMap,
     severity: Severity,
@@ -78,7 +78,7 @@ pub fn check(
     let mut external = 0;
     for page in pages {
         for href in &page.template_links {
-            match check_one(href, page, &by_path, files, base_path) {
+            match check_one(href, page, &by_path, files, (base_url, base_path)) {
                 Verdict::Ok => {}
                 Verdict::External => external += 1,
                 Verdict::Broken(why) => broken
@@ -123,9 +123,15 @@ fn check_one(
     page: &PageHtml,
     by_path: &HashMap<&str, &PageHtml>,
     files: &HashSet<String>,
-    base_path: &str,
+    (base_url, base_path): (&str, &str),
 ) -> Verdict {
-    let href = super::html::unescape(href);
+    let mut href = super::html::unescape(href);
+    // An absolute link to the site itself (a canonical link) is checked as internal.
+    if base_url.contains("://")
+        && let Some(rest) = href.strip_prefix(base_url)
+    {
+        href = format!("{base_path}{rest}");
+    }
     if href.is_empty() || href.starts_with('\u{e000}') {
         return Verdict::Ok;
     }

@@ -30,6 +30,8 @@ use templates::Templates;
 
 /// Ids the default theme's templates use; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
+    "referenced-by",
+    "related-pages",
     "main-content",
     "on-this-page",
     "page-details",
@@ -281,7 +283,7 @@ pub fn render(
         &checks,
         &body_links,
         &all_files,
-        &config.base_path,
+        (&config.base_url, &config.base_path),
         template_sources,
         sources,
         markdown::broken_severity(config.broken_links),

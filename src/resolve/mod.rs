@@ -521,6 +521,9 @@ impl Site {
             }
         }
         let mut all = Vec::new();
+        // Edges of fields that must not loop, by (collection, field).
+        let mut edges: BTreeMap<(String, String), Vec<(usize, usize, Range<usize>)>> =
+            BTreeMap::new();
         for (i, p) in self.pages.iter().enumerate() {
             let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
@@ -539,7 +542,15 @@ impl Site {
                 let mut targets = Vec::new();
                 for (target, span) in value.strings_with_spans() {
                     match self.find_reference(&target, p, filter, &ids) {
-                        Ok(t) => targets.push(t),
+                        Ok(t) => {
+                            if spec.acyclic {
+                                edges
+                                    .entry((c.name.clone(), name.clone()))
+                                    .or_default()
+                                    .push((i, t, span));
+                            }
+                            targets.push(t);
+                        }
                         Err(near) => {
                             let what = filter.map_or("page".to_string(), |f| {
                                 config.collections[f].singular.clone()
@@ -562,11 +573,74 @@ impl Site {
         for (i, r) in all {
             self.references[i] = r;
         }
+        for ((_, field), list) in edges {
+            self.report_cycles(&field, &list, diags);
+        }
         let mut by_id: Vec<(&str, &str, usize)> =
             ids.iter().map(|((c, id), &i)| (*id, *c, i)).collect();
         by_id.sort();
         for (id, _, i) in by_id {
             self.ids.entry(id.to_string()).or_insert(i);
+        }
+    }
+
+    /// Reports every cycle among the edges of one acyclic field, once, at the reference that
+    /// closes it.
+    fn report_cycles(
+        &self,
+        field: &str,
+        edges: &[(usize, usize, Range<usize>)],
+        diags: &mut Diagnostics,
+    ) {
+        let mut out: HashMap<usize, Vec<(usize, &Range<usize>)>> = HashMap::new();
+        for (from, to, span) in edges {
+            out.entry(*from).or_default().push((*to, span));
+        }
+        let mut starts: Vec<usize> = out.keys().copied().collect();
+        starts.sort();
+        let mut state: HashMap<usize, u8> = HashMap::new(); // 1 on the stack, 2 done
+        let mut seen_cycles: HashSet<Vec<usize>> = HashSet::new();
+        for start in starts {
+            if state.contains_key(&start) {
+                continue;
+            }
+            // Iterative depth-first search; the stack holds (node, next edge to follow).
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            state.insert(start, 1);
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let Some(&(to, span)) = out.get(&node).and_then(|v| v.get(*next)) else {
+                    state.insert(node, 2);
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                match state.get(&to) {
+                    None => {
+                        state.insert(to, 1);
+                        stack.push((to, 0));
+                    }
+                    Some(1) => {
+                        let at = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        let cycle: Vec<usize> = stack[at..].iter().map(|(n, _)| *n).collect();
+                        let mut key = cycle.clone();
+                        key.sort();
+                        if seen_cycles.insert(key) {
+                            let mut names: Vec<&str> = cycle
+                                .iter()
+                                .map(|&n| self.pages[n].title.as_str())
+                                .collect();
+                            names.push(self.pages[to].title.as_str());
+                            let p = &self.pages[node];
+                            diags.push(
+                                Diagnostic::error("schema/cycle", format!("`{field}` goes round in a circle: {}", names.join(" → ")))
+                                    .label(p.file, span.clone(), "this reference closes the circle")
+                                    .help(format!("`{field}` must lead somewhere else in the end; remove one of these references")),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 

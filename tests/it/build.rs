@@ -244,3 +244,61 @@ fn ref_links_fill_their_text_and_resolve_by_id() {
         "{html}"
     );
 }
+
+#[test]
+fn relationships_read_both_ways_with_backlinks_and_related_pages() {
+    let html = read("standards/access-control/index.html");
+    // Forward in the module's panel; backward here, named for the relationship.
+    assert!(html.contains("<dt>Taught by</dt><dd><a href=\"../../modules/passwords-and-mfa/index.html\">Passwords and multi-factor authentication</a>, <a href=\"../../modules/secure-remote-working/index.html\">Secure remote working</a>, <a href=\"../../modules/spotting-phishing/index.html\">Spotting phishing</a></dd>"), "{html}");
+    assert!(
+        html.contains(
+            "<dt>Required by</dt><dd><a href=\"../../methods/agile-delivery/index.html\">"
+        ),
+        "{html}"
+    );
+    // Backlinks: pages whose bodies link here, ordered by title, each once.
+    let backlinks = html
+        .split("<h2 id=\"referenced-by\">Referenced by</h2>")
+        .nth(1)
+        .expect("backlinks")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    let titles: Vec<&str> = backlinks
+        .split("\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Logging and monitoring",
+            "Passwords and multi-factor authentication",
+            "Supplier security",
+            "Supplier-led delivery"
+        ]
+    );
+    // Related: shares rare terms, and leaves out pages already linked either way.
+    let html = read("modules/ransomware/index.html");
+    let related = html
+        .split("<h2 id=\"related-pages\">Related</h2>")
+        .nth(1)
+        .expect("related")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(related.contains("Reporting incidents"), "{related}");
+    assert!(
+        !related.contains("Backup and recovery"),
+        "already linked: {related}"
+    );
+    assert!(
+        !related.contains("Spotting phishing"),
+        "already a prerequisite: {related}"
+    );
+    let leads_on = read("modules/spotting-phishing/index.html");
+    assert!(
+        leads_on.contains("<dt>Leads on to</dt>"),
+        "inverse of prerequisites"
+    );
+}
