@@ -17,6 +17,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::validate::Page;
 use urls::{join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix};
 
+/// A reference from one page to another, with where it is written.
+type Edge = (usize, usize, Range<usize>);
+
 /// What a section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionKind {
@@ -522,8 +525,7 @@ impl Site {
         }
         let mut all = Vec::new();
         // Edges of fields that must not loop, by (collection, field).
-        let mut edges: BTreeMap<(String, String), Vec<(usize, usize, Range<usize>)>> =
-            BTreeMap::new();
+        let mut edges: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
         for (i, p) in self.pages.iter().enumerate() {
             let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
