@@ -188,6 +188,10 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
             .count();
         report.counts.push((name.clone(), n));
     }
+    let glossary = site.pages.iter().filter(|p| p.glossary.is_some()).count();
+    if glossary > 0 {
+        report.counts.push(("glossary terms".into(), glossary));
+    }
     // Everything else: plain pages and the folders' index pages.
     let other = site.pages.len() - report.counts.iter().map(|(_, n)| n).sum::<usize>();
     if !report.counts.is_empty() {

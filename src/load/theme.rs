@@ -9,7 +9,8 @@ macro_rules! theme_files {
 }
 
 /// Templates: (name, text).
-pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html", "home.html", "macros.html", "page.html", "section.html", "taxonomy.html", "term.html");
+pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html",
+    "glossary.html", "home.html", "macros.html", "page.html", "section.html", "taxonomy.html", "term.html");
 
 /// Static files: (path under the output folder, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[

@@ -77,6 +77,10 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
         "collections": collections,
         "sections": sections,
         "taxonomies": taxonomies,
+        "glossary": site.glossary.as_ref().map(|g| json!({
+            "title": config.glossary.as_ref().map(|c| c.title.clone()),
+            "path": config.rooted(&g.path),
+        })),
         "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
     })
 }
@@ -389,6 +393,47 @@ pub fn recent(site: &Site, limit: usize) -> Vec<usize> {
             .then_with(|| site.pages[a.0].title.cmp(&site.pages[b.0].title))
     });
     dated.into_iter().take(limit).map(|(i, _)| i).collect()
+}
+
+/// The `glossary` value: entries grouped by initial letter, each with its definition (a
+/// placeholder the renderer fills), related terms and the pages that use it.
+pub fn glossary_value(
+    site: &Site,
+    config: &Config,
+    definitions: &[String],
+    used: &[Vec<usize>],
+) -> Value {
+    let Some(g) = &site.glossary else {
+        return Value::Null;
+    };
+    let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
+    for (k, e) in g.entries.iter().enumerate() {
+        let letter = e
+            .term
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default();
+        let entry = json!({
+            "term": e.term,
+            "id": e.id,
+            "abbreviation": e.abbreviation,
+            "aliases": e.aliases,
+            "avoid": e.avoid,
+            "definition": definitions.get(k),
+            "related": e.related.iter().map(|&r| json!({"term": g.entries[r].term, "id": g.entries[r].id})).collect::<Vec<_>>(),
+            "used_in": used.get(k).map(|pages| links(site, config, pages)).unwrap_or_default(),
+        });
+        match letters.last_mut() {
+            Some((l, entries)) if *l == letter => entries.push(entry),
+            _ => letters.push((letter, vec![entry])),
+        }
+    }
+    let letters: Vec<Value> = letters
+        .into_iter()
+        .map(|(letter, entries)| json!({"letter": letter, "id": format!("letter-{}", super::super::resolve::urls::slugify(&letter)), "entries": entries}))
+        .collect();
+    json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "path": config.rooted(&g.path), "letters": letters})
 }
 
 /// The `taxonomy` value.

@@ -46,7 +46,8 @@ impl Graph {
         let mut backlinks = vec![Vec::new(); n];
         for (from, targets) in links.iter().enumerate() {
             for &t in targets {
-                if t != from && t < n {
+                // Glossary definitions are not pages of their own to point back to.
+                if t != from && t < n && site.pages[from].glossary.is_none() {
                     backlinks[t].push(from);
                 }
             }

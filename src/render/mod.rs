@@ -134,6 +134,7 @@ impl Body {
 enum Job {
     Page(usize),
     Section(usize),
+    Glossary(usize),
     Taxonomy(usize),
     Term(usize, usize),
     NotFound,
@@ -160,6 +161,8 @@ struct Renderer<'a> {
     templates: &'a Templates,
     bodies: &'a [Body],
     graph: &'a graph::Graph,
+    /// Per glossary entry, the pages that use it.
+    term_use: Vec<Vec<usize>>,
     site_value: Value,
     stylesheet: &'a str,
     sources: &'a SourceMap,
@@ -208,6 +211,7 @@ pub fn render(
         templates: &templates,
         bodies: &bodies,
         graph: &graph,
+        term_use: term_use(site, &bodies),
         site_value: context::site_value(site, config),
         stylesheet,
         sources,
@@ -297,6 +301,37 @@ pub fn render(
     })
 }
 
+/// Pages using each glossary entry, ordered by title.
+fn term_use(site: &Site, bodies: &[Body]) -> Vec<Vec<usize>> {
+    let Some(g) = &site.glossary else {
+        return Vec::new();
+    };
+    let mut out = vec![Vec::new(); g.entries.len()];
+    for (i, b) in bodies.iter().enumerate() {
+        if site.pages[i].glossary.is_some() {
+            continue;
+        }
+        for &e in b
+            .main
+            .terms
+            .iter()
+            .chain(b.text_fields.iter().flat_map(|(_, r)| r.terms.iter()))
+        {
+            out[e].push(i);
+        }
+    }
+    for v in &mut out {
+        v.sort_by(|&a, &b| {
+            site.pages[a]
+                .title
+                .to_lowercase()
+                .cmp(&site.pages[b].title.to_lowercase())
+        });
+        v.dedup();
+    }
+    out
+}
+
 fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize) -> Body {
     let p = &site.pages[i];
     let links = PageLinks {
@@ -304,6 +339,11 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         config,
         page: i,
     };
+    let glossary_url = site
+        .glossary
+        .as_ref()
+        .map(|g| config.rooted(&g.path))
+        .unwrap_or_default();
     let cx = MdContext {
         file: p.file,
         offset: p.body.start,
@@ -312,6 +352,13 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         links: &links,
         reserved_ids: RESERVED_IDS,
         broken: markdown::broken_severity(config.broken_links),
+        glossary: site.glossary.as_ref(),
+        glossary_url: &glossary_url,
+        // Definitions link their related terms explicitly; elsewhere authors may opt out.
+        autolink: config.glossary.as_ref().is_some_and(|g| g.autolink)
+            && p.glossary_links
+            && p.glossary.is_none(),
+        lint: config.glossary.as_ref().is_some_and(|g| g.lint),
         lift_title: true,
     };
     let main = markdown::render(p.body_text(), &cx);
@@ -347,8 +394,11 @@ fn jobs(site: &Site) -> Vec<Job> {
             jobs.push(Job::Page(i));
         }
     }
+    let glossary = site.glossary_section();
     for (s, sec) in site.sections.iter().enumerate() {
-        if !sec.shown_as_page(site) {
+        if glossary == Some(s) {
+            jobs.push(Job::Glossary(s));
+        } else if !sec.shown_as_page(site) {
             jobs.push(Job::Section(s));
         }
     }
@@ -443,6 +493,34 @@ impl Renderer<'_> {
                 } else {
                     ("section.html".to_string(), sec.path.clone())
                 }
+            }
+            Job::Glossary(s) => {
+                let sec = &site.sections[*s];
+                let intro = sec.index_page.map(|i| {
+                    let m = mark("intro");
+                    bodies.push((m.clone(), self.bodies[i].main.html.as_str()));
+                    m
+                });
+                let definitions: Vec<String> = site
+                    .glossary
+                    .iter()
+                    .flat_map(|g| g.entries.iter())
+                    .enumerate()
+                    .map(|(k, e)| {
+                        let m = mark(&format!("definition-{k}"));
+                        bodies.push((m.clone(), self.bodies[e.page].main.html.as_str()));
+                        m
+                    })
+                    .collect();
+                cx.insert(
+                    "section",
+                    &context::section_value(site, config, *s, intro.as_deref()),
+                );
+                cx.insert(
+                    "glossary",
+                    &context::glossary_value(site, config, &definitions, &self.term_use),
+                );
+                ("glossary.html".to_string(), sec.path.clone())
             }
             Job::Taxonomy(t) => {
                 cx.insert("taxonomy", &context::taxonomy_value(site, config, *t));

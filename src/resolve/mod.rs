@@ -5,6 +5,7 @@
 //! Input: validated [`Page`]s and the [`Config`]. Output: a [`Site`], and diagnostics for URL
 //! clashes and references that lead nowhere. Pure: reads and writes nothing.
 
+pub mod glossary;
 pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -144,6 +145,8 @@ pub struct Site {
     pub aliases: Vec<(String, usize)>,
     /// Pages by id (`SEC-004`), for `ref:` links, across collections with an id field.
     pub ids: HashMap<String, usize>,
+    /// The glossary, when the site has one.
+    pub glossary: Option<glossary::Glossary>,
     keys: HashMap<String, usize>,
     section_keys: HashMap<String, usize>,
     assets: HashSet<String>,
@@ -176,6 +179,7 @@ pub fn resolve(
         own_page: vec![true; pages.len()],
         aliases: Vec::new(),
         ids: HashMap::new(),
+        glossary: None,
         keys: HashMap::new(),
         section_keys: HashMap::new(),
         assets: asset_paths.iter().cloned().collect(),
@@ -185,6 +189,13 @@ pub fn resolve(
     site.check_page_paths(&mut claims, diags);
     site.build_sections(config);
     site.build_keys();
+    site.glossary = glossary::build(&site.pages, config, diags);
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.glossary.is_some() {
+            // An entry is shown on the A-Z page, not as a page of its own.
+            site.own_page[i] = false;
+        }
+    }
     for s in 0..site.sections.len() {
         if let (Some(i), false) = (
             site.sections[s].index_page,
@@ -761,6 +772,16 @@ impl Site {
         }
         let key = link_key(rel);
         if let Some(&i) = self.keys.get(&key) {
+            // A glossary entry lives at its anchor on the A-Z page.
+            if let Some(g) = &self.glossary
+                && let Some(e) = g.entries.iter().find(|e| e.page == i)
+            {
+                return LinkTarget::Page {
+                    path: g.path.clone(),
+                    page: None,
+                    fragment: fragment.or(Some(e.id.clone())),
+                };
+            }
             return LinkTarget::Page {
                 path: self.paths[i].clone(),
                 page: Some(i),
@@ -792,6 +813,12 @@ impl Site {
         }
         let near = did_you_mean(&key, self.keys.keys().map(String::as_str)).map(str::to_string);
         LinkTarget::Unresolved { near }
+    }
+
+    /// The section holding the glossary, if any.
+    pub fn glossary_section(&self) -> Option<usize> {
+        let g = self.glossary.as_ref()?;
+        self.sections.iter().position(|s| s.path == g.path)
     }
 
     /// Title of the page or section at a site path, for breadcrumbs.

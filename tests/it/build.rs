@@ -34,7 +34,9 @@ fn read(rel: &str) -> String {
 fn example_site_builds_without_warnings_and_summarises() {
     let stderr = &example().1;
     assert!(
-        stderr.contains("canon: built 25 pages (methods 6, standards 8, modules 6, other 5)"),
+        stderr.contains(
+            "canon: built 80 pages (methods 6, standards 8, modules 6, glossary terms 54, other 6)"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
@@ -55,6 +57,7 @@ fn pretty_urls_for_every_page_kind() {
         "audience/clinical-staff/index.html",
         "topic/access-management/index.html",
         "status/active/index.html",
+        "glossary/index.html",
     ] {
         assert!(
             files.iter().any(|f| f == expected),
@@ -300,5 +303,36 @@ fn relationships_read_both_ways_with_backlinks_and_related_pages() {
     assert!(
         leads_on.contains("<dt>Leads on to</dt>"),
         "inverse of prerequisites"
+    );
+}
+
+#[test]
+fn example_glossary_is_governed_and_strict_clean() {
+    let html = read("glossary/index.html");
+    assert!(html.matches("<dt id=").count() >= 40, "at least 40 terms");
+    for id in [
+        "caldicott-guardian",
+        "data-protection-impact-assessment",
+        "multi-factor-authentication",
+        "senior-information-risk-owner",
+        "decision-point",
+        "sprint",
+    ] {
+        assert!(html.contains(&format!("<dt id=\"{id}\">")), "{id}");
+    }
+    let run = run_in(&repo(), &["check", "--strict", "--format", "short"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    // Prose links its terms; the ransomware module expands an abbreviation.
+    let module = read("modules/passwords-and-mfa/index.html");
+    assert!(
+        module.contains(
+            "class=\"term\" href=\"../../glossary/index.html#multi-factor-authentication\""
+        ),
+        "{module}"
     );
 }

@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod code;
 pub mod headings;
 pub mod links;
+pub mod terms;
 
 use std::ops::Range;
 
@@ -40,6 +41,14 @@ pub struct Context<'a> {
     pub reserved_ids: &'a [&'a str],
     /// Severity of a broken link.
     pub broken: crate::diagnostics::Severity,
+    /// The site's glossary, for term links and the terminology lint.
+    pub glossary: Option<&'a crate::resolve::glossary::Glossary>,
+    /// Rooted URL of the glossary page.
+    pub glossary_url: &'a str,
+    /// Link the first use of each term.
+    pub autolink: bool,
+    /// Warn about avoided variants.
+    pub lint: bool,
     /// Lift a leading `#` heading out of the body (for pages; not for text fields).
     pub lift_title: bool,
 }
@@ -57,6 +66,8 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
     /// Links found, for the fragment check and backlinks.
     pub links: LinkReport,
+    /// Glossary entries the body uses.
+    pub terms: Vec<usize>,
 }
 
 /// The Markdown extensions canon turns on.
@@ -80,6 +91,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
     let (events, toc, heading) = headings::apply(events, cx);
+    let (events, terms) = terms::apply(events, body, cx, &mut diags);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     Rendered {
@@ -88,6 +100,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         heading,
         diags,
         links,
+        terms,
     }
 }
 
@@ -167,6 +180,10 @@ pub(crate) mod tests {
             links: &KeepLinks,
             reserved_ids: &["main-content"],
             broken: crate::diagnostics::Severity::Error,
+            glossary: None,
+            glossary_url: "/glossary/",
+            autolink: false,
+            lint: false,
             lift_title: true,
         };
         render(body, &cx)
