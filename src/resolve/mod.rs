@@ -568,6 +568,24 @@ impl Site {
                             let what = filter.map_or("page".to_string(), |f| {
                                 config.collections[f].singular.clone()
                             });
+                            // The page may exist, in the wrong collection: say so.
+                            if filter.is_some()
+                                && let Ok(other) = self.find_reference(&target, p, None, &ids)
+                            {
+                                let theirs = self.pages[other]
+                                    .collection
+                                    .as_deref()
+                                    .and_then(|c| config.collections.get(c))
+                                    .map_or("page outside any collection".to_string(), |c| {
+                                        c.singular.clone()
+                                    });
+                                diags.push(
+                                    Diagnostic::error("schema/reference", format!("`{name}` must refer to a {what}, but `{target}` is a {theirs}"))
+                                        .label(p.file, span, "wrong kind of page")
+                                        .help(format!("`{name}` is declared with `collection = \"{}\"` in canon.toml", filter.unwrap_or_default())),
+                                );
+                                continue;
+                            }
                             diags.push(
                                 Diagnostic::error("schema/reference", format!("`{name}` refers to `{target}`, but there is no such {what}"))
                                     .label(p.file, span, "no such page")
