@@ -467,6 +467,7 @@ pub fn term_value(site: &Site, config: &Config, t: usize, k: usize) -> Value {
         "path": config.rooted(&term.path),
         "permalink": config.absolute_url(&term.path),
         "taxonomy": {"name": tax.name, "title": config.taxonomies[&tax.name].title, "path": config.rooted(&tax.path)},
+        "count_label": pages_label(pages.len()),
         "pages": pages,
         "breadcrumbs": breadcrumbs(site, config, &term.path),
     })
