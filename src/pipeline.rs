@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::render::SiteOutput;
 use crate::write::WriteStats;
 use crate::{load, render, resolve, validate, write};
 
@@ -55,6 +56,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// Links to other sites (counted, never fetched).
     pub external_links: usize,
+    /// When the run started.
+    pub started: Instant,
 }
 
 impl Report {
@@ -68,6 +71,7 @@ impl Report {
             written: None,
             elapsed: start.elapsed(),
             external_links: 0,
+            started: start,
         }
     }
 
@@ -139,13 +143,52 @@ pub fn load_config(
     Ok(Some(config))
 }
 
-/// Runs the whole pipeline once.
+/// Runs the whole pipeline once: builds, and writes when `opts.write` and there are no errors.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
+    let mut session = Session::new(opts.clone());
+    let (mut report, output, config) = session.run()?;
+    if let (Some(output), Some(config), true, false) =
+        (output, config, opts.write, report.diags.has_errors())
+    {
+        report.written = Some(write::write(&output, &config.output_dir, &config)?);
+        report.output = Some(config.output_dir.clone());
+        report.elapsed = report.started.elapsed();
+    }
+    Ok(report)
+}
+
+/// One site built again and again (`canon serve`): keeps what the next build can reuse.
+pub struct Session {
+    /// The options every build uses.
+    pub opts: BuildOptions,
+    cache: render::Cache,
+}
+
+impl Session {
+    /// A session that has built nothing yet.
+    pub fn new(opts: BuildOptions) -> Session {
+        Session {
+            opts,
+            cache: render::Cache::default(),
+        }
+    }
+
+    /// Builds the site in memory, reusing what the previous build of this session rendered
+    /// when its inputs have not changed. Writes nothing.
+    pub fn run(&mut self) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
+        run(&self.opts, &mut self.cache)
+    }
+}
+
+fn run(
+    opts: &BuildOptions,
+    cache: &mut render::Cache,
+) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
     let start = Instant::now();
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let Some(config) = load_config(opts, &mut sources, &mut diags)? else {
-        return Ok(Report::new(sources, diags, start));
+        return Ok((Report::new(sources, diags, start), None, None));
     };
     if opts.write {
         // Refuse a dangerous output folder before doing any work.
@@ -174,6 +217,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
         &inputs.stylesheet,
         &sources,
         &progress,
+        cache,
         &mut diags,
     );
     progress.finish_and_clear();
@@ -198,12 +242,8 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
         report.counts.push(("other".into(), other));
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
-    if let (Some(output), true, false) = (output, opts.write, diags.has_errors()) {
-        report.written = Some(write::write(&output, &config.output_dir, &config)?);
-        report.output = Some(config.output_dir.clone());
-    }
     report.sources = sources;
     report.diags = diags;
     report.elapsed = start.elapsed();
-    Ok(report)
+    Ok((report, output, Some(config)))
 }

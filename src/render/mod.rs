@@ -15,7 +15,9 @@ pub mod markdown;
 pub mod relative;
 pub mod templates;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -115,7 +117,7 @@ impl LinkRewriter for PageLinks<'_> {
 use crate::resolve;
 
 /// A page's rendered body and text fields.
-struct Body {
+pub struct Body {
     main: Rendered,
     text_fields: Vec<(String, Rendered)>,
 }
@@ -159,13 +161,57 @@ struct Renderer<'a> {
     site: &'a Site,
     config: &'a Config,
     templates: &'a Templates,
-    bodies: &'a [Body],
+    bodies: &'a [Arc<Body>],
     graph: &'a graph::Graph,
     /// Per glossary entry, the pages that use it.
     term_use: Vec<Vec<usize>>,
     site_value: Value,
     stylesheet: &'a str,
     sources: &'a SourceMap,
+}
+
+/// What one build keeps for the next (`canon serve`): the syntax highlighter, warm, and each
+/// page's rendered body, reused while neither the page nor anything a body depends on changed.
+#[derive(Default)]
+pub struct Cache {
+    highlighter: Option<Highlighter>,
+    bodies: HashMap<String, (u64, Arc<Body>)>,
+}
+
+/// Everything outside a page that its rendered body depends on: the configuration, every
+/// page's path, title, id and source id (links resolve to them and take their titles), the
+/// glossary, and the files links may point at.
+fn structure_key(site: &Site, config: &Config) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{config:?}").hash(&mut h);
+    for (i, p) in site.pages.iter().enumerate() {
+        (
+            &p.rel,
+            &site.paths[i],
+            &p.title,
+            p.file,
+            p.glossary.is_some(),
+            p.draft,
+        )
+            .hash(&mut h);
+    }
+    let mut ids: Vec<(&String, &usize)> = site.ids.iter().collect();
+    ids.sort();
+    ids.hash(&mut h);
+    if let Some(g) = &site.glossary {
+        format!("{:?}", g.entries).hash(&mut h);
+    }
+    for a in site.asset_paths() {
+        a.hash(&mut h);
+    }
+    h.finish()
+}
+
+fn body_key(structure: u64, site: &Site, i: usize) -> u64 {
+    let mut h = DefaultHasher::new();
+    structure.hash(&mut h);
+    site.pages[i].text.hash(&mut h);
+    h.finish()
 }
 
 /// Renders the whole site. Returns `None` when templates cannot be parsed.
@@ -178,6 +224,7 @@ pub fn render(
     stylesheet: &str,
     sources: &SourceMap,
     progress: &ProgressBar,
+    cache: &mut Cache,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
     let templates = match Templates::new(template_sources, sources) {
@@ -187,10 +234,26 @@ pub fn render(
             return None;
         }
     };
-    let highlighter = Highlighter::new();
-    let bodies: Vec<Body> = (0..site.pages.len())
+    let highlighter = cache.highlighter.get_or_insert_with(Highlighter::new);
+    let structure = structure_key(site, config);
+    let cached = &cache.bodies;
+    let bodies: Vec<Arc<Body>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_body(site, config, &highlighter, i))
+        .map(|i| {
+            let key = body_key(structure, site, i);
+            match cached.get(&site.pages[i].rel) {
+                Some((k, body)) if *k == key => body.clone(),
+                _ => Arc::new(render_body(site, config, highlighter, i)),
+            }
+        })
+        .collect();
+    cache.bodies = (0..site.pages.len())
+        .map(|i| {
+            (
+                site.pages[i].rel.clone(),
+                (body_key(structure, site, i), bodies[i].clone()),
+            )
+        })
         .collect();
     let mut external = 0;
     for b in &bodies {
@@ -201,7 +264,7 @@ pub fn render(
             external += r.links.external;
         }
     }
-    let links: Vec<Vec<usize>> = bodies.iter().map(Body::linked_pages).collect();
+    let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
     let graph = graph::Graph::new(site, config, &links);
     let jobs = jobs(site);
     progress.set_length(jobs.len() as u64);
@@ -302,7 +365,7 @@ pub fn render(
 }
 
 /// Pages using each glossary entry, ordered by title.
-fn term_use(site: &Site, bodies: &[Body]) -> Vec<Vec<usize>> {
+fn term_use(site: &Site, bodies: &[Arc<Body>]) -> Vec<Vec<usize>> {
     let Some(g) = &site.glossary else {
         return Vec::new();
     };

@@ -833,6 +833,13 @@ impl Site {
         LinkTarget::Unresolved { near }
     }
 
+    /// Content files links may point at, sorted.
+    pub fn asset_paths(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.assets.iter().map(String::as_str).collect();
+        v.sort();
+        v
+    }
+
     /// The section holding the glossary, if any.
     pub fn glossary_section(&self) -> Option<usize> {
         let g = self.glossary.as_ref()?;
