@@ -24,6 +24,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Do everything `build` does, writing nothing; exit 1 on any error.
     Check(CheckArgs),
+    /// Build in memory, serve on this computer, and rebuild and reload on every save.
+    Serve(ServeArgs),
     /// Create a new site in DIR from the default theme, with one page of each collection.
     Init {
         /// Folder to create (must be empty or absent).
@@ -86,6 +88,46 @@ pub struct BuildArgs {
     /// Make links to folders name their `index.html`, to browse the output from disk.
     #[arg(long)]
     pub index_links: bool,
+}
+
+/// `canon serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site root (where canon.toml is).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; anything but loopback is reachable from other machines.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Whether a broken internal link is an `error` (default) or a `warn`ing.
+    #[arg(long, value_name = "error|warn")]
+    pub broken_links: Option<BrokenLinks>,
+}
+
+impl ServeArgs {
+    /// The server options.
+    pub fn options(&self) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            build: BuildOptions {
+                root: self.root.clone(),
+                drafts: self.drafts,
+                broken_links: self.broken_links,
+                ..BuildOptions::default()
+            },
+            bind: self.bind,
+            port: self.port,
+            open: self.open,
+        }
+    }
 }
 
 /// `canon check`.

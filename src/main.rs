@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             args.common.format,
             "checked",
         ),
+        Command::Serve(args) => canon::serve::serve(args.options()).map(|()| 0),
         Command::Init { dir } => scaffold::init(dir).map(|msg| {
             say(&msg);
             0

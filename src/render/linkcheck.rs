@@ -36,7 +36,7 @@ pub struct BodyLinks<'a> {
 /// Runs both checks; returns the number of external links the templates hold.
 #[allow(clippy::too_many_arguments)]
 pub fn check(
-    pages: &[PageHtml],
+    pages: &[&PageHtml],
     bodies: &[BodyLinks<'_>],
     files: &HashSet<String>,
     (base_url, base_path): (&str, &str),
@@ -45,7 +45,7 @@ pub fn check(
     severity: Severity,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
-    let by_path: HashMap<&str, &PageHtml> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
+    let by_path: HashMap<&str, &PageHtml> = pages.iter().map(|p| (p.path.as_str(), *p)).collect();
     for body in bodies {
         for link in body.links {
             let target = if link.path.is_empty() {

@@ -48,7 +48,7 @@ pub struct OutputFile {
     /// Path under the output folder, `/`-separated.
     pub path: String,
     /// Its bytes.
-    pub contents: Vec<u8>,
+    pub contents: Arc<[u8]>,
 }
 
 /// The whole site, in memory, ready to write.
@@ -151,7 +151,7 @@ fn mark(name: &str) -> String {
 }
 
 /// One rendered output page, before the link check.
-struct Rendered2 {
+pub struct Rendered2 {
     file: OutputFile,
     check: linkcheck::PageHtml,
 }
@@ -162,6 +162,12 @@ struct Renderer<'a> {
     config: &'a Config,
     templates: &'a Templates,
     bodies: &'a [Arc<Body>],
+    /// The cache key of each page's body.
+    body_keys: Vec<u64>,
+    /// What every page depends on: templates and configuration.
+    base_key: u64,
+    /// The output pages of the previous build of this session.
+    previous: &'a HashMap<String, (u64, Arc<Rendered2>)>,
     graph: &'a graph::Graph,
     /// Per glossary entry, the pages that use it.
     term_use: Vec<Vec<usize>>,
@@ -176,6 +182,8 @@ struct Renderer<'a> {
 pub struct Cache {
     highlighter: Option<Highlighter>,
     bodies: HashMap<String, (u64, Arc<Body>)>,
+    /// Each output page by path, with the hash of everything its template was given.
+    pages: HashMap<String, (u64, Arc<Rendered2>)>,
 }
 
 /// Everything outside a page that its rendered body depends on: the configuration, every
@@ -203,6 +211,15 @@ fn structure_key(site: &Site, config: &Config) -> u64 {
     }
     for a in site.asset_paths() {
         a.hash(&mut h);
+    }
+    h.finish()
+}
+
+fn base_key(config: &Config, templates: &[TemplateSource]) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{config:?}").hash(&mut h);
+    for t in templates {
+        (&t.name, &*t.text).hash(&mut h);
     }
     h.finish()
 }
@@ -247,13 +264,11 @@ pub fn render(
             }
         })
         .collect();
+    let body_keys: Vec<u64> = (0..site.pages.len())
+        .map(|i| body_key(structure, site, i))
+        .collect();
     cache.bodies = (0..site.pages.len())
-        .map(|i| {
-            (
-                site.pages[i].rel.clone(),
-                (body_key(structure, site, i), bodies[i].clone()),
-            )
-        })
+        .map(|i| (site.pages[i].rel.clone(), (body_keys[i], bodies[i].clone())))
         .collect();
     let mut external = 0;
     for b in &bodies {
@@ -273,13 +288,16 @@ pub fn render(
         config,
         templates: &templates,
         bodies: &bodies,
+        body_keys,
+        base_key: base_key(config, template_sources),
+        previous: &cache.pages,
         graph: &graph,
         term_use: term_use(site, &bodies),
         site_value: context::site_value(site, config),
         stylesheet,
         sources,
     };
-    let results: Vec<Result<Rendered2, Diagnostic>> = jobs
+    let results: Vec<Result<(u64, Arc<Rendered2>), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let r = renderer.job(job);
@@ -288,14 +306,16 @@ pub fn render(
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 4);
+    let mut pages = HashMap::with_capacity(results.len());
     let mut checks = Vec::with_capacity(results.len());
     let mut seen = HashSet::new();
     let mut failed = false;
     for r in results {
         match r {
-            Ok(r) => {
-                files.push(r.file);
-                checks.push(r.check);
+            Ok((key, r)) => {
+                files.push(r.file.clone());
+                pages.insert(r.check.path.clone(), (key, r.clone()));
+                checks.push(r);
             }
             // A broken template fails every page the same way: say it once.
             Err(d) => {
@@ -312,6 +332,7 @@ pub fn render(
             }
         }
     }
+    cache.pages = pages;
     files.extend(aliases(site, config));
     files.extend(site_files(site, config));
     let assets: Vec<Asset> = assets
@@ -346,6 +367,7 @@ pub fn render(
         })
         .collect();
     let mut found = Vec::new();
+    let checks: Vec<&linkcheck::PageHtml> = checks.iter().map(|r| &r.check).collect();
     external += linkcheck::check(
         &checks,
         &body_links,
@@ -488,12 +510,12 @@ pub fn output_path(site_path: &str) -> String {
 }
 
 impl Renderer<'_> {
-    fn job(&self, job: &Job) -> Result<Rendered2, Diagnostic> {
+    fn job(&self, job: &Job) -> Result<(u64, Arc<Rendered2>), Diagnostic> {
         let (site, config) = (self.site, self.config);
         let mut cx = tera::Context::new();
         cx.insert("site", &self.site_value);
         // Bodies stand in as marks until the template's own links have been collected.
-        let mut bodies: Vec<(String, &str)> = Vec::new();
+        let mut bodies: Vec<(String, &str, u64)> = Vec::new();
         let (template, path): (String, String) = match job {
             Job::Page(i) => {
                 let p = &site.pages[*i];
@@ -503,12 +525,12 @@ impl Renderer<'_> {
                     .iter()
                     .map(|(name, r)| {
                         let m = mark(name);
-                        bodies.push((m.clone(), r.html.as_str()));
+                        bodies.push((m.clone(), r.html.as_str(), self.body_keys[*i]));
                         (name.clone(), m)
                     })
                     .collect();
                 let content = mark("content");
-                bodies.push((content.clone(), b.main.html.as_str()));
+                bodies.push((content.clone(), b.main.html.as_str(), self.body_keys[*i]));
                 cx.insert(
                     "page",
                     &context::page_value(
@@ -539,7 +561,11 @@ impl Renderer<'_> {
                 let sec = &site.sections[*s];
                 let intro = sec.index_page.map(|i| {
                     let m = mark("intro");
-                    bodies.push((m.clone(), self.bodies[i].main.html.as_str()));
+                    bodies.push((
+                        m.clone(),
+                        self.bodies[i].main.html.as_str(),
+                        self.body_keys[i],
+                    ));
                     m
                 });
                 cx.insert(
@@ -561,7 +587,11 @@ impl Renderer<'_> {
                 let sec = &site.sections[*s];
                 let intro = sec.index_page.map(|i| {
                     let m = mark("intro");
-                    bodies.push((m.clone(), self.bodies[i].main.html.as_str()));
+                    bodies.push((
+                        m.clone(),
+                        self.bodies[i].main.html.as_str(),
+                        self.body_keys[i],
+                    ));
                     m
                 });
                 let definitions: Vec<String> = site
@@ -571,7 +601,11 @@ impl Renderer<'_> {
                     .enumerate()
                     .map(|(k, e)| {
                         let m = mark(&format!("definition-{k}"));
-                        bodies.push((m.clone(), self.bodies[e.page].main.html.as_str()));
+                        bodies.push((
+                            m.clone(),
+                            self.bodies[e.page].main.html.as_str(),
+                            self.body_keys[e.page],
+                        ));
                         m
                     })
                     .collect();
@@ -605,6 +639,25 @@ impl Renderer<'_> {
             }
         };
         cx.insert("current", &config.rooted(&top_level(&path)));
+        // Everything the template is given: when none of it changed since the last build of
+        // this session, neither did the page.
+        let key = {
+            let mut h = DefaultHasher::new();
+            (self.base_key, &template, &path).hash(&mut h);
+            cx.clone().into_json().to_string().hash(&mut h);
+            for (m, _, k) in &bodies {
+                (m, k).hash(&mut h);
+            }
+            if matches!(job, Job::NotFound) {
+                self.stylesheet.hash(&mut h);
+            }
+            h.finish()
+        };
+        if let Some((k, previous)) = self.previous.get(&path)
+            && *k == key
+        {
+            return Ok((key, previous.clone()));
+        }
         let mut html = self.templates.render(&template, &cx, self.sources)?;
         let mut template_links: Vec<String> = Vec::new();
         for name in ["href", "src"] {
@@ -614,7 +667,7 @@ impl Renderer<'_> {
                     .map(|r| html[r].to_string()),
             );
         }
-        for (m, body) in bodies {
+        for (m, body, _) in bodies {
             html = html.replace(&m, body);
         }
         let ids = linkcheck::ids(&html);
@@ -624,17 +677,20 @@ impl Renderer<'_> {
         } else {
             relative::relativize(&html, &path, &config.base_path, config.index_links)
         };
-        Ok(Rendered2 {
-            file: OutputFile {
-                path: output_path(&path),
-                contents: html.into_bytes(),
-            },
-            check: linkcheck::PageHtml {
-                path,
-                ids,
-                template_links,
-            },
-        })
+        Ok((
+            key,
+            Arc::new(Rendered2 {
+                file: OutputFile {
+                    path: output_path(&path),
+                    contents: Arc::from(html.into_bytes()),
+                },
+                check: linkcheck::PageHtml {
+                    path,
+                    ids,
+                    template_links,
+                },
+            }),
+        ))
     }
 }
 
@@ -657,7 +713,7 @@ fn aliases(site: &Site, config: &Config) -> Vec<OutputFile> {
                 "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<main>\n<h1>This page has moved</h1>\n<p>It is now at <a href=\"{href}\">{title}</a>.</p>\n</main>\n</body>\n</html>\n",
                 lang = markdown::escape_html(&config.language),
             );
-            OutputFile { path: output_path(alias), contents: html.into_bytes() }
+            OutputFile { path: output_path(alias), contents: Arc::from(html.into_bytes()) }
         })
         .collect()
 }
@@ -719,15 +775,15 @@ fn site_files(site: &Site, config: &Config) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: "sitemap.xml".into(),
-            contents: feeds::sitemap(&entries, config).into_bytes(),
+            contents: Arc::from(feeds::sitemap(&entries, config).into_bytes()),
         },
         OutputFile {
             path: "robots.txt".into(),
-            contents: feeds::robots(config).into_bytes(),
+            contents: Arc::from(feeds::robots(config).into_bytes()),
         },
         OutputFile {
             path: "atom.xml".into(),
-            contents: feeds::atom(&feed, config).into_bytes(),
+            contents: Arc::from(feeds::atom(&feed, config).into_bytes()),
         },
     ]
 }

@@ -268,6 +268,7 @@ fn remove_stale(parent: &Path, name: &str) {
 mod tests {
     use super::*;
     use crate::render::OutputFile;
+    use std::sync::Arc;
 
     fn config(root: &Path) -> Config {
         let mut sources = crate::diagnostics::SourceMap::default();
@@ -281,7 +282,7 @@ mod tests {
         SiteOutput {
             files: vec![OutputFile {
                 path: "a/index.html".into(),
-                contents: text.as_bytes().to_vec(),
+                contents: Arc::from(text.as_bytes()),
             }],
             assets: vec![Asset {
                 rel: "x.css".into(),

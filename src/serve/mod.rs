@@ -1,0 +1,320 @@
+//! `canon serve`: builds the site in memory, serves it on loopback, watches the site and
+//! rebuilds on every save, telling open tabs to reload (or to swap a stylesheet, or to show
+//! what went wrong) over Server-Sent Events.
+//!
+//! Nothing is written to disk. A failed rebuild keeps the last good site served and shows its
+//! diagnostics over every open page until the next good build; the server never exits on a
+//! content error. File-serving threads and reload channels are separate, so serving stays
+//! responsive while a rebuild runs and however many tabs are open.
+
+pub mod events;
+pub mod http;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use notify::Watcher;
+
+use crate::diagnostics::render::{Style, render_all};
+use crate::load::AssetSource;
+use crate::pipeline::{BuildOptions, Session};
+use crate::render::SiteOutput;
+use events::{Clients, Event};
+
+/// Threads answering file requests.
+pub const WORKERS: usize = 4;
+
+/// What `canon serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// How to build (root, drafts, broken-link policy).
+    pub build: BuildOptions,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port (0 picks a free one).
+    pub port: u16,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+}
+
+/// The site as served: every file by its path, and the page for unknown paths.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Output files by path (`standards/x/index.html`).
+    pub files: HashMap<String, Arc<[u8]>>,
+    /// The 404 page.
+    pub not_found: Arc<[u8]>,
+    /// The last build's failure, sent to tabs that connect while it stands.
+    pub failure: Option<Event>,
+}
+
+struct State {
+    snapshot: RwLock<Arc<Snapshot>>,
+    clients: Clients,
+}
+
+impl State {
+    fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn replace(&self, next: Snapshot) {
+        if let Ok(mut s) = self.snapshot.write() {
+            *s = Arc::new(next);
+        }
+    }
+}
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+const SCRIPT_TAG: &str = "<script src=\"/__canon/live.js\" defer></script>";
+
+/// Adds the reload script to a served page (never to `canon build` output).
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{SCRIPT_TAG}\n{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{SCRIPT_TAG}\n").into_bytes(),
+    }
+}
+
+/// The served form of a built site.
+pub fn snapshot(output: &SiteOutput) -> anyhow::Result<Snapshot> {
+    let mut files: HashMap<String, Arc<[u8]>> =
+        HashMap::with_capacity(output.files.len() + output.assets.len());
+    for a in &output.assets {
+        let bytes: Arc<[u8]> = match &a.source {
+            AssetSource::Embedded(b) => Arc::from(*b),
+            AssetSource::Disk(p) => Arc::from(
+                std::fs::read(p).with_context(|| format!("failed to read `{}`", p.display()))?,
+            ),
+        };
+        files.insert(a.rel.clone(), bytes);
+    }
+    for f in &output.files {
+        let bytes = if f.path.ends_with(".html") {
+            Arc::from(inject(&f.contents))
+        } else {
+            f.contents.clone()
+        };
+        files.insert(f.path.clone(), bytes);
+    }
+    let not_found = files.get("404.html").cloned().unwrap_or_else(|| {
+        Arc::from(inject(
+            b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>",
+        ))
+    });
+    Ok(Snapshot {
+        files,
+        not_found,
+        failure: None,
+    })
+}
+
+/// A page that says the first build failed, shown until a build succeeds.
+fn failure_page(text: &str) -> Arc<[u8]> {
+    let escaped = crate::render::markdown::escape_html(text);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>canon: the site could not be built</title></head><body><main><h1>The site could not be built</h1><pre>{escaped}</pre></main>{SCRIPT_TAG}</body></html>\n"
+    );
+    Arc::from(html.into_bytes())
+}
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Whether the new site is being served.
+    pub ok: bool,
+    /// The event sent to the tabs.
+    pub event: Event,
+}
+
+fn rebuild(session: &mut Session, state: &State, changed: &[PathBuf]) -> Outcome {
+    let started = Instant::now();
+    let built = session.run();
+    let (event, next) = match built {
+        Ok((report, Some(output), _)) if !report.diags.has_errors() => {
+            if !report.diags.is_empty() {
+                say(&render_all(&report.diags, &report.sources, Style::Short));
+            }
+            say(&report.summary("rebuilt"));
+            match snapshot(&output) {
+                Ok(snap) => {
+                    let name = if watch::only_css(changed) {
+                        "css"
+                    } else {
+                        "reload"
+                    };
+                    (
+                        Event {
+                            name,
+                            data: format!("{{\"ms\":{}}}", started.elapsed().as_millis()),
+                        },
+                        Some(snap),
+                    )
+                }
+                Err(e) => (failure(1, &format!("{e:#}")), None),
+            }
+        }
+        Ok((report, _, _)) => {
+            let text = render_all(&report.diags, &report.sources, Style::Rich);
+            say(&render_all(&report.diags, &report.sources, Style::Short));
+            say(&report.summary("could not rebuild"));
+            (failure(report.diags.errors().max(1), &text), None)
+        }
+        Err(e) => {
+            say(&format!("error: {e:#}"));
+            (failure(1, &format!("{e:#}")), None)
+        }
+    };
+    let ok = next.is_some();
+    match next {
+        Some(snap) => state.replace(snap),
+        None => {
+            // Keep serving the last good site; new tabs learn of the failure on connecting.
+            let old = state.current();
+            let not_found = if old.files.is_empty() {
+                failure_page(&event.data)
+            } else {
+                old.not_found.clone()
+            };
+            state.replace(Snapshot {
+                files: old.files.clone(),
+                not_found,
+                failure: Some(event.clone()),
+            });
+        }
+    }
+    state.clients.broadcast(&event);
+    Outcome { ok, event }
+}
+
+fn failure(errors: usize, text: &str) -> Event {
+    let data = serde_json::json!({ "errors": errors, "text": text }).to_string();
+    Event {
+        name: "failed",
+        data,
+    }
+}
+
+/// Runs the server until the process is stopped.
+pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    let mut build = opts.build.clone();
+    build.write = false;
+    // Pages are served from the root of the server, whatever base_url the site publishes to.
+    build.base_url = Some("/".into());
+    let root = build
+        .root
+        .canonicalize()
+        .with_context(|| format!("site root `{}` is not a folder", build.root.display()))?;
+    build.root = root.clone();
+    let mut session = Session::new(build);
+    let server = tiny_http::Server::http((opts.bind, opts.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
+    if !opts.bind.is_loopback() {
+        say(&format!(
+            "warning: serving on {}, which other machines can reach; the preview is for this computer (use --bind 127.0.0.1)",
+            opts.bind
+        ));
+    }
+    let state = Arc::new(State {
+        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        clients: Clients::default(),
+    });
+    rebuild(&mut session, &state, &[]);
+    let host = if opts.bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        opts.bind.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{port}/");
+    say(&format!(
+        "canon: serving {url} (watching {}; Ctrl-C stops)",
+        root.display()
+    ));
+
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let server = server.clone();
+        let state = state.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                let snapshot = state.current();
+                if http::target(request.url(), &snapshot) == http::Target::Events {
+                    match state.clients.join() {
+                        Some(rx) => {
+                            let first = snapshot.failure.clone();
+                            std::thread::spawn(move || {
+                                events::stream(request.into_writer(), rx, first)
+                            });
+                        }
+                        None => {
+                            let _ = request.respond(
+                                tiny_http::Response::from_string("Too many open tabs.\n")
+                                    .with_status_code(503),
+                            );
+                        }
+                    }
+                } else {
+                    http::answer(request, &snapshot);
+                }
+            }
+        });
+    }
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let output = root.join(session_output_dir(&root));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher =
+        notify::recommended_watcher(tx).context("cannot watch the site for changes")?;
+    watcher
+        .watch(&root, notify::RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    while let Some(batch) = watch::next_batch(&rx, &root, &output) {
+        rebuild(&mut session, &state, &batch);
+    }
+    Ok(())
+}
+
+/// The output folder `canon build` would write, ignored by the watcher.
+fn session_output_dir(root: &std::path::Path) -> PathBuf {
+    let mut sources = crate::diagnostics::SourceMap::default();
+    let mut diags = crate::diagnostics::Diagnostics::default();
+    match crate::config::load(root, &mut sources, &mut diags) {
+        Ok(Some(c)) => c.output_dir,
+        _ => root.join("public"),
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        say(&format!("canon: could not open a browser; visit {url}"));
+    }
+}
