@@ -729,7 +729,9 @@ pub fn sentence_case(name: &str) -> String {
 
 /// A path as shown in diagnostics: relative to the current directory when it is under it.
 pub fn display_name(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    // Read once: the process never changes its working folder.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -161,7 +161,14 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
 pub struct Session {
     /// The options every build uses.
     pub opts: BuildOptions,
-    cache: render::Cache,
+    cache: Caches,
+}
+
+/// What a build can reuse from the one before.
+#[derive(Default)]
+struct Caches {
+    pages: validate::Cache,
+    render: render::Cache,
 }
 
 impl Session {
@@ -169,7 +176,7 @@ impl Session {
     pub fn new(opts: BuildOptions) -> Session {
         Session {
             opts,
-            cache: render::Cache::default(),
+            cache: Caches::default(),
         }
     }
 
@@ -182,7 +189,7 @@ impl Session {
 
 fn run(
     opts: &BuildOptions,
-    cache: &mut render::Cache,
+    cache: &mut Caches,
 ) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
     let start = Instant::now();
     let mut sources = SourceMap::default();
@@ -195,7 +202,7 @@ fn run(
         write::check_output_dir(&config.output_dir, &config)?;
     }
     let inputs = load::load(&config, &mut sources, &mut diags)?;
-    let pages = validate::validate(inputs.pages, &config, &mut diags);
+    let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
     let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);
     let progress = if opts.progress && site.pages.len() >= 200 {
@@ -217,7 +224,7 @@ fn run(
         &inputs.stylesheet,
         &sources,
         &progress,
-        cache,
+        &mut cache.render,
         &mut diags,
     );
     progress.finish_and_clear();

@@ -11,47 +11,62 @@ pub mod render;
 use std::ops::Range;
 use std::sync::Arc;
 
-use codespan_reporting::files::SimpleFiles;
+use std::sync::OnceLock;
+
+use codespan_reporting::files;
 
 /// Index of a file in a [`SourceMap`].
 pub type FileId = usize;
 
 /// Every text file the build read (pages, templates, the config), so that diagnostics can
-/// show code frames.
+/// show code frames. Line starts are worked out only for files a diagnostic points into.
 #[derive(Default)]
 pub struct SourceMap {
-    files: SimpleFiles<String, Arc<str>>,
-    count: usize,
+    files: Vec<SourceFile>,
+}
+
+struct SourceFile {
+    name: String,
+    text: Arc<str>,
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.lines
+            .get_or_init(|| files::line_starts(&self.text).collect())
+    }
 }
 
 impl SourceMap {
     /// Adds a file under its display name and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: Arc<str>) -> FileId {
-        self.count += 1;
-        self.files.add(name.into(), text)
+        self.files.push(SourceFile {
+            name: name.into(),
+            text,
+            lines: OnceLock::new(),
+        });
+        self.files.len() - 1
     }
 
     /// The display name of a file.
     pub fn name(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.name().as_str())
-            .unwrap_or("<unknown>")
+        self.files.get(id).map_or("<unknown>", |f| f.name.as_str())
     }
 
     /// The text of a file.
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| &**f.source()).unwrap_or("")
+        self.files.get(id).map_or("", |f| &f.text)
     }
 
     /// Number of files held.
     pub fn len(&self) -> usize {
-        self.count
+        self.files.len()
     }
 
     /// True when no file has been added.
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.files.is_empty()
     }
 
     /// 1-based line and column of a byte offset, columns counted in characters.
@@ -59,8 +74,43 @@ impl SourceMap {
         line_col(self.text(id), offset)
     }
 
-    pub(crate) fn files(&self) -> &SimpleFiles<String, Arc<str>> {
-        &self.files
+    fn file(&self, id: FileId) -> Result<&SourceFile, files::Error> {
+        self.files.get(id).ok_or(files::Error::FileMissing)
+    }
+}
+
+impl<'a> files::Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        Ok(&self.file(id)?.name)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        Ok(&self.file(id)?.text)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
+        let starts = self.file(id)?.line_starts();
+        Ok(starts
+            .binary_search(&byte_index)
+            .unwrap_or_else(|next| next - 1))
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
+        let file = self.file(id)?;
+        let starts = file.line_starts();
+        let start = *starts.get(line_index).ok_or(files::Error::LineTooLarge {
+            given: line_index,
+            max: starts.len() - 1,
+        })?;
+        let end = starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
+        Ok(start..end)
     }
 }
 

@@ -48,7 +48,7 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         },
         ..Config::default()
     };
-    match term::emit_into_string(&config, sources.files(), &to_codespan(d)) {
+    match term::emit_into_string(&config, sources, &to_codespan(d)) {
         Ok(s) => s,
         // A span outside its file is a bug in a stage; still say what is wrong.
         Err(_) => format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message),
@@ -96,9 +96,7 @@ pub fn emit_to_stderr(diags: &Diagnostics, sources: &SourceMap, style: Style, co
     let styles = term::Styles::default();
     for d in diags.sorted(sources) {
         let mut writer = term::StylesWriter::new(&mut lock, &styles);
-        if term::emit_to_write_style(&mut writer, &config, sources.files(), &to_codespan(d))
-            .is_err()
-        {
+        if term::emit_to_write_style(&mut writer, &config, sources, &to_codespan(d)).is_err() {
             use std::io::Write;
             let _ = writeln!(
                 lock,

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::resolve::Site;
 
@@ -130,49 +132,55 @@ fn related(site: &Site, links: &[Vec<usize>], backlinks: &[Vec<usize>]) -> Vec<V
             }
         }
     }
-    let mut out = vec![Vec::new(); n];
-    for (i, related) in out.iter_mut().enumerate() {
-        if !listed(site, i) {
-            continue;
+    // Pages that reference each page, found once rather than per page.
+    let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (j, refs) in site.references.iter().enumerate() {
+        for &t in refs.values().flatten() {
+            referenced_by[t].push(j);
         }
-        let mut linked: BTreeSet<usize> = links[i].iter().copied().collect();
-        linked.extend(backlinks[i].iter().copied());
-        linked.extend(site.references[i].values().flatten().copied());
-        for (j, refs) in site.references.iter().enumerate() {
-            if refs.values().flatten().any(|&t| t == i) {
-                linked.insert(j);
+    }
+    let lower: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
+    let rank = |a: &(usize, f64), b: &(usize, f64)| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| lower[a.0].cmp(&lower[b.0]))
+            .then(a.0.cmp(&b.0))
+    };
+    let out: Vec<Vec<usize>> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            if !listed(site, i) {
+                return Vec::new();
             }
-        }
-        linked.insert(i);
-        let mut scores: HashMap<usize, f64> = HashMap::new();
-        for (tax, list) in &site.pages[i].taxonomies {
-            for (term, _) in list {
-                let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
-                    continue;
-                };
-                let weight = (listed_count / pages.len() as f64).ln();
-                if weight <= 0.0 {
-                    continue;
-                }
-                for &j in pages {
-                    if !linked.contains(&j) {
-                        *scores.entry(j).or_default() += weight;
+            let mut linked: BTreeSet<usize> = links[i].iter().copied().collect();
+            linked.extend(backlinks[i].iter().copied());
+            linked.extend(site.references[i].values().flatten().copied());
+            linked.extend(referenced_by[i].iter().copied());
+            linked.insert(i);
+            let mut scores: HashMap<usize, f64> = HashMap::new();
+            for (tax, list) in &site.pages[i].taxonomies {
+                for (term, _) in list {
+                    let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
+                        continue;
+                    };
+                    let weight = (listed_count / pages.len() as f64).ln();
+                    if weight <= 0.0 {
+                        continue;
+                    }
+                    for &j in pages {
+                        if !linked.contains(&j) {
+                            *scores.entry(j).or_default() += weight;
+                        }
                     }
                 }
             }
-        }
-        let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| {
-                    site.pages[a.0]
-                        .title
-                        .to_lowercase()
-                        .cmp(&site.pages[b.0].title.to_lowercase())
-                })
-                .then(a.0.cmp(&b.0))
-        });
-        *related = ranked.into_iter().take(RELATED).map(|(j, _)| j).collect();
-    }
+            let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
+            if ranked.len() > RELATED {
+                ranked.select_nth_unstable_by(RELATED - 1, rank);
+                ranked.truncate(RELATED);
+            }
+            ranked.sort_by(rank);
+            ranked.into_iter().map(|(j, _)| j).collect()
+        })
+        .collect();
     out
 }

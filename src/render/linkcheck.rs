@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::markdown::FragmentLink;
 use crate::diagnostics::{Diagnostic, FileId, Severity, SourceMap, did_you_mean};
 use crate::load::TemplateSource;
@@ -76,17 +78,29 @@ pub fn check(
     // Template links: the same broken link usually appears on every page, so report it once.
     let mut broken: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
     let mut external = 0;
-    for page in pages {
-        for href in &page.template_links {
-            match check_one(href, page, &by_path, files, (base_url, base_path)) {
-                Verdict::Ok => {}
-                Verdict::External => external += 1,
-                Verdict::Broken(why) => broken
-                    .entry(href.clone())
-                    .or_insert_with(|| (why, Vec::new()))
-                    .1
-                    .push(&page.path),
+    let verdicts: Vec<(usize, Vec<(&String, String)>)> = pages
+        .par_iter()
+        .map(|page| {
+            let mut external = 0;
+            let mut bad = Vec::new();
+            for href in &page.template_links {
+                match check_one(href, page, &by_path, files, (base_url, base_path)) {
+                    Verdict::Ok => {}
+                    Verdict::External => external += 1,
+                    Verdict::Broken(why) => bad.push((href, why)),
+                }
             }
+            (external, bad)
+        })
+        .collect();
+    for (page, (ext, bad)) in pages.iter().zip(verdicts) {
+        external += ext;
+        for (href, why) in bad {
+            broken
+                .entry(href.clone())
+                .or_insert_with(|| (why, Vec::new()))
+                .1
+                .push(&page.path);
         }
     }
     for (href, (why, on)) in broken {

@@ -150,6 +150,39 @@ fn mark(name: &str) -> String {
     format!("{MARK}canon:{name}{MARK}")
 }
 
+/// The values a template is given besides `site`, kept as JSON so they can be hashed before
+/// anything is rendered.
+#[derive(Default)]
+struct Values(Vec<(&'static str, Value)>);
+
+impl Values {
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.0
+            .push((name, serde_json::to_value(value).unwrap_or(Value::Null)));
+    }
+}
+
+/// Feeds a JSON value to a hasher without printing it.
+fn hash_value(value: &Value, h: &mut DefaultHasher) {
+    match value {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => (2u8, n.as_f64().map(f64::to_bits), n.as_i64()).hash(h),
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(a) => {
+            (4u8, a.len()).hash(h);
+            a.iter().for_each(|v| hash_value(v, h));
+        }
+        Value::Object(o) => {
+            (5u8, o.len()).hash(h);
+            for (k, v) in o {
+                k.hash(h);
+                hash_value(v, h);
+            }
+        }
+    }
+}
+
 /// One rendered output page, before the link check.
 pub struct Rendered2 {
     file: OutputFile,
@@ -166,6 +199,10 @@ struct Renderer<'a> {
     body_keys: Vec<u64>,
     /// What every page depends on: templates and configuration.
     base_key: u64,
+    /// What every body depends on (see [`structure_key`]).
+    structure: u64,
+    /// Every page's front matter and title, which listings, neighbours and cards show.
+    listing: u64,
     /// The output pages of the previous build of this session.
     previous: &'a HashMap<String, (u64, Arc<Rendered2>)>,
     graph: &'a graph::Graph,
@@ -181,7 +218,9 @@ struct Renderer<'a> {
 #[derive(Default)]
 pub struct Cache {
     highlighter: Option<Highlighter>,
-    bodies: HashMap<String, (u64, Arc<Body>)>,
+    bodies: HashMap<String, CachedBody>,
+    /// Builds so far, to tell a body rendered in this build from one kept from an earlier one.
+    builds: u64,
     /// Each output page by path, with the hash of everything its template was given.
     pages: HashMap<String, (u64, Arc<Rendered2>)>,
 }
@@ -215,19 +254,30 @@ fn structure_key(site: &Site, config: &Config) -> u64 {
     h.finish()
 }
 
-fn base_key(config: &Config, templates: &[TemplateSource]) -> u64 {
+fn base_key(config: &Config, templates: &[TemplateSource], site_value: &Value) -> u64 {
     let mut h = DefaultHasher::new();
     format!("{config:?}").hash(&mut h);
+    hash_value(site_value, &mut h);
     for t in templates {
         (&t.name, &*t.text).hash(&mut h);
     }
     h.finish()
 }
 
+/// A rendered body with what it was rendered from.
+struct CachedBody {
+    /// The structure it depended on and the page's source id.
+    key: u64,
+    /// The page text (compared, which is cheaper than hashing it).
+    text: Arc<str>,
+    /// The build that rendered it: part of the version the page cache sees.
+    build: u64,
+    body: Arc<Body>,
+}
+
 fn body_key(structure: u64, site: &Site, i: usize) -> u64 {
     let mut h = DefaultHasher::new();
-    structure.hash(&mut h);
-    site.pages[i].text.hash(&mut h);
+    (structure, site.pages[i].file).hash(&mut h);
     h.finish()
 }
 
@@ -253,23 +303,37 @@ pub fn render(
     };
     let highlighter = cache.highlighter.get_or_insert_with(Highlighter::new);
     let structure = structure_key(site, config);
+    cache.builds += 1;
+    let this_build = cache.builds;
     let cached = &cache.bodies;
-    let bodies: Vec<Arc<Body>> = (0..site.pages.len())
+    let kept: Vec<CachedBody> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let key = body_key(structure, site, i);
-            match cached.get(&site.pages[i].rel) {
-                Some((k, body)) if *k == key => body.clone(),
-                _ => Arc::new(render_body(site, config, highlighter, i)),
+            let page = &site.pages[i];
+            match cached.get(&page.rel) {
+                Some(c) if c.key == key && c.text == page.text => CachedBody {
+                    key,
+                    text: c.text.clone(),
+                    build: c.build,
+                    body: c.body.clone(),
+                },
+                _ => CachedBody {
+                    key,
+                    text: page.text.clone(),
+                    build: this_build,
+                    body: Arc::new(render_body(site, config, highlighter, i)),
+                },
             }
         })
         .collect();
-    let body_keys: Vec<u64> = (0..site.pages.len())
-        .map(|i| body_key(structure, site, i))
+    let bodies: Vec<Arc<Body>> = kept.iter().map(|c| c.body.clone()).collect();
+    // What the page cache sees of a body: it changes whenever the body is rendered again.
+    let body_keys: Vec<u64> = kept
+        .iter()
+        .map(|c| c.key ^ c.build.rotate_left(32))
         .collect();
-    cache.bodies = (0..site.pages.len())
-        .map(|i| (site.pages[i].rel.clone(), (body_keys[i], bodies[i].clone())))
-        .collect();
+    cache.bodies = site.pages.iter().map(|p| p.rel.clone()).zip(kept).collect();
     let mut external = 0;
     for b in &bodies {
         diags.extend(b.main.diags.iter().cloned());
@@ -283,17 +347,26 @@ pub fn render(
     let graph = graph::Graph::new(site, config, &links);
     let jobs = jobs(site);
     progress.set_length(jobs.len() as u64);
+    let site_value = context::site_value(site, config);
     let renderer = Renderer {
         site,
         config,
         templates: &templates,
         bodies: &bodies,
         body_keys,
-        base_key: base_key(config, template_sources),
+        base_key: base_key(config, template_sources, &site_value),
+        structure,
+        listing: {
+            let mut h = DefaultHasher::new();
+            for (p, path) in site.pages.iter().zip(&site.paths) {
+                (p.meta_hash, path).hash(&mut h);
+            }
+            h.finish()
+        },
         previous: &cache.pages,
         graph: &graph,
         term_use: term_use(site, &bodies),
-        site_value: context::site_value(site, config),
+        site_value,
         stylesheet,
         sources,
     };
@@ -510,10 +583,40 @@ pub fn output_path(site_path: &str) -> String {
 }
 
 impl Renderer<'_> {
+    /// A content page's key from what its context is made of, without making it: its own
+    /// front matter and body, everything bodies and listings depend on, and its place in the
+    /// link graph. Equal keys mean equal contexts, so the page can be reused as it is.
+    fn page_key(&self, i: usize) -> u64 {
+        let mut h = DefaultHasher::new();
+        (
+            self.base_key,
+            self.structure,
+            self.listing,
+            self.site.pages[i].meta_hash,
+            self.body_keys[i],
+        )
+            .hash(&mut h);
+        (
+            &self.graph.inverse[i],
+            &self.graph.backlinks[i],
+            &self.graph.related[i],
+            self.site.prev_next[i],
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
     fn job(&self, job: &Job) -> Result<(u64, Arc<Rendered2>), Diagnostic> {
         let (site, config) = (self.site, self.config);
-        let mut cx = tera::Context::new();
-        cx.insert("site", &self.site_value);
+        if let Job::Page(i) = job {
+            let key = self.page_key(*i);
+            if let Some((k, previous)) = self.previous.get(&site.paths[*i])
+                && *k == key
+            {
+                return Ok((key, previous.clone()));
+            }
+        }
+        let mut cx = Values::default();
         // Bodies stand in as marks until the template's own links have been collected.
         let mut bodies: Vec<(String, &str, u64)> = Vec::new();
         let (template, path): (String, String) = match job {
@@ -641,10 +744,15 @@ impl Renderer<'_> {
         cx.insert("current", &config.rooted(&top_level(&path)));
         // Everything the template is given: when none of it changed since the last build of
         // this session, neither did the page.
-        let key = {
+        let key = if let Job::Page(i) = job {
+            self.page_key(*i)
+        } else {
             let mut h = DefaultHasher::new();
             (self.base_key, &template, &path).hash(&mut h);
-            cx.clone().into_json().to_string().hash(&mut h);
+            for (name, value) in &cx.0 {
+                name.hash(&mut h);
+                hash_value(value, &mut h);
+            }
             for (m, _, k) in &bodies {
                 (m, k).hash(&mut h);
             }
@@ -658,7 +766,12 @@ impl Renderer<'_> {
         {
             return Ok((key, previous.clone()));
         }
-        let mut html = self.templates.render(&template, &cx, self.sources)?;
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_value);
+        for (name, value) in &cx.0 {
+            context.insert(*name, value);
+        }
+        let mut html = self.templates.render(&template, &context, self.sources)?;
         let mut template_links: Vec<String> = Vec::new();
         for name in ["href", "src"] {
             template_links.extend(

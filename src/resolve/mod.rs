@@ -147,6 +147,8 @@ pub struct Site {
     pub ids: HashMap<String, usize>,
     /// The glossary, when the site has one.
     pub glossary: Option<glossary::Glossary>,
+    /// Title of the section or page at each site path (sections first).
+    titles: HashMap<String, String>,
     keys: HashMap<String, usize>,
     section_keys: HashMap<String, usize>,
     assets: HashSet<String>,
@@ -180,6 +182,7 @@ pub fn resolve(
         aliases: Vec::new(),
         ids: HashMap::new(),
         glossary: None,
+        titles: HashMap::new(),
         keys: HashMap::new(),
         section_keys: HashMap::new(),
         assets: asset_paths.iter().cloned().collect(),
@@ -189,6 +192,12 @@ pub fn resolve(
     site.check_page_paths(&mut claims, diags);
     site.build_sections(config);
     site.build_keys();
+    for (i, p) in site.pages.iter().enumerate() {
+        site.titles.insert(site.paths[i].clone(), p.title.clone());
+    }
+    for s in &site.sections {
+        site.titles.insert(s.path.clone(), s.title.clone());
+    }
     site.glossary = glossary::build(&site.pages, config, diags);
     for (i, p) in site.pages.iter().enumerate() {
         if p.glossary.is_some() {
@@ -848,13 +857,7 @@ impl Site {
 
     /// Title of the page or section at a site path, for breadcrumbs.
     pub fn title_at(&self, path: &str) -> Option<&str> {
-        if let Some(s) = self.sections.iter().find(|s| s.path == path) {
-            return Some(&s.title);
-        }
-        self.paths
-            .iter()
-            .position(|p| p == path)
-            .map(|i| self.pages[i].title.as_str())
+        self.titles.get(path).map(String::as_str)
     }
 }
 

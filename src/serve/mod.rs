@@ -86,8 +86,18 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Pages with the reload script added, by the page as built, so an unchanged page (the same
+/// shared buffer as last time) is not copied again.
+#[derive(Default)]
+pub struct Injected {
+    /// Path -> (the page as built, the page as served).
+    pages: HashMap<String, BuiltAndServed>,
+}
+
+type BuiltAndServed = (Arc<[u8]>, Arc<[u8]>);
+
 /// The served form of a built site.
-pub fn snapshot(output: &SiteOutput) -> anyhow::Result<Snapshot> {
+pub fn snapshot(output: &SiteOutput, injected: &mut Injected) -> anyhow::Result<Snapshot> {
     let mut files: HashMap<String, Arc<[u8]>> =
         HashMap::with_capacity(output.files.len() + output.assets.len());
     for a in &output.assets {
@@ -99,14 +109,20 @@ pub fn snapshot(output: &SiteOutput) -> anyhow::Result<Snapshot> {
         };
         files.insert(a.rel.clone(), bytes);
     }
+    let mut next = HashMap::with_capacity(output.files.len());
     for f in &output.files {
-        let bytes = if f.path.ends_with(".html") {
-            Arc::from(inject(&f.contents))
-        } else {
-            f.contents.clone()
+        if !f.path.ends_with(".html") {
+            files.insert(f.path.clone(), f.contents.clone());
+            continue;
+        }
+        let served = match injected.pages.get(&f.path) {
+            Some((raw, served)) if Arc::ptr_eq(raw, &f.contents) => served.clone(),
+            _ => Arc::from(inject(&f.contents)),
         };
-        files.insert(f.path.clone(), bytes);
+        next.insert(f.path.clone(), (f.contents.clone(), served.clone()));
+        files.insert(f.path.clone(), served);
     }
+    injected.pages = next;
     let not_found = files.get("404.html").cloned().unwrap_or_else(|| {
         Arc::from(inject(
             b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>",
@@ -137,7 +153,12 @@ pub struct Outcome {
     pub event: Event,
 }
 
-fn rebuild(session: &mut Session, state: &State, changed: &[PathBuf]) -> Outcome {
+fn rebuild(
+    session: &mut Session,
+    injected: &mut Injected,
+    state: &State,
+    changed: &[PathBuf],
+) -> Outcome {
     let started = Instant::now();
     let built = session.run();
     let (event, next) = match built {
@@ -146,7 +167,7 @@ fn rebuild(session: &mut Session, state: &State, changed: &[PathBuf]) -> Outcome
                 say(&render_all(&report.diags, &report.sources, Style::Short));
             }
             say(&report.summary("rebuilt"));
-            match snapshot(&output) {
+            match snapshot(&output, injected) {
                 Ok(snap) => {
                     let name = if watch::only_css(changed) {
                         "css"
@@ -230,7 +251,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),
         clients: Clients::default(),
     });
-    rebuild(&mut session, &state, &[]);
+    let mut injected = Injected::default();
+    rebuild(&mut session, &mut injected, &state, &[]);
     let host = if opts.bind.is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -287,7 +309,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         .watch(&root, notify::RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch `{}`", root.display()))?;
     while let Some(batch) = watch::next_batch(&rx, &root, &output) {
-        rebuild(&mut session, &state, &batch);
+        rebuild(&mut session, &mut injected, &state, &batch);
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How long the file system must be quiet before a batch is built.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub const QUIET: Duration = Duration::from_millis(20);
 /// The longest a batch waits, however busy the file system.
 pub const LONGEST: Duration = Duration::from_millis(300);
 

@@ -7,6 +7,8 @@
 
 mod fields;
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -66,6 +68,9 @@ pub struct Page {
     pub glossary_links: bool,
     /// Set when the page is a glossary entry.
     pub glossary: Option<GlossaryEntry>,
+    /// Hash of everything other pages can show of this one (its front matter and title), so a
+    /// build can tell a body-only edit from one that changes listings.
+    pub meta_hash: u64,
 }
 
 /// The front matter of a glossary entry (the page title is the term, the body its
@@ -94,16 +99,66 @@ impl Page {
 
 /// Checks every page; returns those whose front matter could be read.
 pub fn validate(pages: Vec<RawPage>, config: &Config, diags: &mut Diagnostics) -> Vec<Page> {
-    let (checked, found): (Vec<Option<Page>>, Vec<Vec<Diagnostic>>) = pages
+    validate_with(pages, config, &mut Cache::default(), diags)
+}
+
+/// Checked pages kept between builds of one session, by the hash of what they were checked
+/// from: the text, its source id and the configuration.
+#[derive(Default)]
+pub struct Cache {
+    entries: HashMap<String, Checked>,
+}
+
+/// A page as checked: its key, its text, the page (if it could be read) and what was found.
+type Checked = (u64, Arc<str>, Option<Page>, Vec<Diagnostic>);
+
+fn page_key(raw: &RawPage, config_key: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    (config_key, &raw.rel, raw.file, raw.text.len()).hash(&mut h);
+    h.finish()
+}
+
+/// As [`validate`], reusing what `cache` holds for pages that have not changed.
+pub fn validate_with(
+    pages: Vec<RawPage>,
+    config: &Config,
+    cache: &mut Cache,
+    diags: &mut Diagnostics,
+) -> Vec<Page> {
+    let config_key = {
+        let mut h = DefaultHasher::new();
+        format!("{config:?}").hash(&mut h);
+        h.finish()
+    };
+    let previous = &cache.entries;
+    let checked: Vec<(String, Checked)> = pages
         .into_par_iter()
         .map(|raw| {
+            let key = page_key(&raw, config_key);
+            // Comparing the text (a memcmp) is cheaper than hashing it.
+            if let Some((k, text, page, found)) = previous.get(&raw.rel)
+                && *k == key
+                && *text == raw.text
+            {
+                return (raw.rel, (key, raw.text, page.clone(), found.clone()));
+            }
             let mut out = Vec::new();
+            let (rel, text) = (raw.rel.clone(), raw.text.clone());
             let page = check_page(raw, config, &mut out);
-            (page, out)
+            (rel, (key, text, page, out))
         })
-        .unzip();
-    diags.extend(found.into_iter().flatten());
-    checked.into_iter().flatten().collect()
+        .collect();
+    let mut result = Vec::with_capacity(checked.len());
+    let mut entries = HashMap::with_capacity(checked.len());
+    for (rel, (key, text, page, found)) in checked {
+        diags.extend(found.iter().cloned());
+        if let Some(p) = &page {
+            result.push(p.clone());
+        }
+        entries.insert(rel, (key, text, page, found));
+    }
+    cache.entries = entries;
+    result
 }
 
 fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Option<Page> {
@@ -170,6 +225,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
         erb,
         glossary_links: true,
         glossary: None,
+        meta_hash: 0,
     };
     ck.common(&fm, &mut page, is_glossary);
     ck.taxonomies(&fm, config, &mut page);
@@ -217,6 +273,9 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
         _ => first_heading(&text[split.body.clone()]).unwrap_or_else(|| title_from_file(&raw.rel)),
     };
+    let mut h = DefaultHasher::new();
+    (&text[..split.body.start], &page.title).hash(&mut h);
+    page.meta_hash = h.finish();
     Some(page)
 }
 
