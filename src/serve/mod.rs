@@ -251,6 +251,14 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),
         clients: Clients::default(),
     });
+    let output = root.join(session_output_dir(&root));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher =
+        notify::recommended_watcher(tx).context("cannot watch the site for changes")?;
+    watcher
+        .watch(&root, notify::RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    // Watch before the first build, so nothing saved from here on is missed.
     let mut injected = Injected::default();
     rebuild(&mut session, &mut injected, &state, &[]);
     let host = if opts.bind.is_unspecified() {
@@ -301,13 +309,6 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         open_browser(&url);
     }
 
-    let output = root.join(session_output_dir(&root));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher =
-        notify::recommended_watcher(tx).context("cannot watch the site for changes")?;
-    watcher
-        .watch(&root, notify::RecursiveMode::Recursive)
-        .with_context(|| format!("cannot watch `{}`", root.display()))?;
     while let Some(batch) = watch::next_batch(&rx, &root, &output) {
         rebuild(&mut session, &mut injected, &state, &batch);
     }

@@ -10,3 +10,4 @@ mod corpora;
 mod diagnostics;
 mod glossary;
 mod output;
+mod serve;

@@ -1,0 +1,379 @@
+//! `canon serve` on an ephemeral loopback port: pages, headers, refusals, live reload, error
+//! events, and incremental output equal to a full build.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::support::{BIN, TestSite};
+
+/// A running `canon serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // Owned at once, so the process is stopped even if the address never comes.
+        let mut server = Server {
+            child,
+            port: 0,
+            log: rx,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while server.port == 0 {
+            let line = server
+                .log
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("canon serve printed its address");
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                server.port = rest.split('/').next().unwrap().parse().unwrap();
+            }
+        }
+        server
+    }
+
+    /// Sends raw bytes, returns (status, head, body).
+    fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(request).unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let split = buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(buf.len(), |i| i + 4);
+        let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head, buf[split..].to_vec())
+    }
+
+    fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+        self.raw(
+            format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn events(&self) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(b"GET /__canon/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut events = Events {
+            stream: s,
+            buf: String::new(),
+        };
+        // Wait for the headers, so the channel is registered before anything changes.
+        events.wait_for(|text| text.contains("retry:"));
+        events
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    buf: String,
+}
+
+impl Events {
+    fn wait_for(&mut self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut chunk = [0u8; 4096];
+        while !done(&self.buf) {
+            assert!(
+                Instant::now() < deadline,
+                "no such event; got:\n{}",
+                self.buf
+            );
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("event stream closed; got:\n{}", self.buf),
+                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(_) => {}
+            }
+        }
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Waits for the next event of this name and returns its data line.
+    fn next(&mut self, name: &str) -> String {
+        let marker = format!("event: {name}\n");
+        let text = self.wait_for(|t| {
+            t.split(&marker)
+                .nth(1)
+                .is_some_and(|rest| rest.contains("\n\n"))
+        });
+        let rest = text.split(&marker).nth(1).unwrap();
+        rest.lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("data: ")
+            .to_string()
+    }
+}
+
+fn site() -> TestSite {
+    let site = TestSite::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\nSee [the guide](guides/setup.md).\n",
+    );
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nFirst version.\n",
+    );
+    site
+}
+
+#[test]
+fn serves_pages_folders_404s_and_only_get_and_head() {
+    let site = site();
+    let server = Server::start(site.root());
+    let (status, head, body) = server.request("GET", "/");
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(head.contains("Cache-Control: no-store"), "{head}");
+    let body = String::from_utf8_lossy(&body);
+    assert!(
+        body.contains("<script src=\"/__canon/live.js\" defer></script>"),
+        "reload script injected when serving"
+    );
+    assert_eq!(server.get("/guides/setup/").0, 200);
+    let (status, head, _) = server.request("GET", "/guides/setup");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /guides/setup/"), "{head}");
+    let (status, head, _) = server.request("GET", "/canon.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+    let (status, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "the site's own 404 page");
+    let (status, head, body) = server.request("HEAD", "/");
+    assert_eq!((status, body.len()), (200, 0), "{head}");
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let (status, head, _) = server.request(method, "/");
+        assert_eq!(status, 405, "{method}");
+        assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    }
+    assert_eq!(server.get("/__canon/live.js").0, 200);
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join("secret.txt"), "TOP-SECRET-MARKER").unwrap();
+    let root = outer.path().join("site");
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/index.md"), "# Home\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outer.path().join("secret.txt"),
+        root.join("content/leak.txt"),
+    )
+    .unwrap();
+    let server = Server::start(&root);
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/content/../../secret.txt",
+        "/./../secret.txt",
+        "/%252e%252e/secret.txt",
+        "/leak.txt",
+        "/content/leak.txt",
+        &format!("/{}", outer.path().join("secret.txt").display()),
+        &format!("http://127.0.0.1{}/../secret.txt", "/x"),
+    ] {
+        let (status, _, body) = server.request("GET", path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("TOP-SECRET-MARKER"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn edits_new_and_deleted_pages_reload_and_are_served() {
+    let site = site();
+    let server = Server::start(site.root());
+    let mut events = server.events();
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nSecond version.\n",
+    );
+    events.next("reload");
+    assert!(server.get("/guides/setup/").1.contains("Second version."));
+    site.file("content/guides/new.md", "# Brand new\n");
+    events.next("reload");
+    assert_eq!(server.get("/guides/new/").0, 200);
+    assert!(
+        server.get("/guides/").1.contains("Brand new"),
+        "listings follow"
+    );
+    std::fs::remove_file(site.root().join("content/guides/new.md")).unwrap();
+    events.next("reload");
+    assert_eq!(server.get("/guides/new/").0, 404);
+    // An editor's atomic save: write a temporary file, then rename it over the page.
+    site.file(
+        "content/guides/.setup.md.tmp",
+        "---\ntitle: Setup\n---\n## Install\n\nThird version.\n",
+    );
+    std::fs::rename(
+        site.root().join("content/guides/.setup.md.tmp"),
+        site.root().join("content/guides/setup.md"),
+    )
+    .unwrap();
+    events.next("reload");
+    assert!(server.get("/guides/setup/").1.contains("Third version."));
+}
+
+#[test]
+fn a_broken_edit_reports_where_and_keeps_the_last_good_site() {
+    let site = site();
+    let mut server = Server::start(site.root());
+    let mut events = server.events();
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: [Setup\n---\nBroken.\n",
+    );
+    let data = events.next("failed");
+    assert!(data.contains("content/guides/setup.md:"), "{data}");
+    assert!(data.contains("frontmatter/syntax"), "{data}");
+    let (status, body) = server.get("/guides/setup/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("First version."),
+        "the last good page is still served"
+    );
+    // A tab opened now learns of the failure at once.
+    let mut late = server.events();
+    assert!(late.next("failed").contains("setup.md"));
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nFixed.\n",
+    );
+    events.next("reload");
+    assert!(server.get("/guides/setup/").1.contains("Fixed."));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server is still running"
+    );
+    let _ = &server.log;
+}
+
+#[test]
+fn a_stylesheet_change_swaps_without_reloading() {
+    let site = site();
+    site.file("static/extra.css", "body { color: black; }\n");
+    let server = Server::start(site.root());
+    let mut events = server.events();
+    site.file("static/extra.css", "body { color: navy; }\n");
+    events.next("css");
+    assert!(server.get("/extra.css").1.contains("navy"));
+}
+
+#[test]
+fn incremental_output_equals_a_full_build() {
+    let site = TestSite::from_fixture("good/glossary");
+    site.file(
+        "content/guides/a.md",
+        "# Alpha\n\nSee [beta](b.md) about MFA.\n",
+    );
+    site.file("content/guides/b.md", "# Beta\n\nPhishing.\n");
+    let server = Server::start(site.root());
+    let mut events = server.events();
+    // A body edit, a title change that other pages show, a new page, a deleted page.
+    site.file(
+        "content/guides/a.md",
+        "# Alpha\n\nSee [beta](b.md) about MFA, again.\n",
+    );
+    events.next("reload");
+    site.file("content/guides/b.md", "# Beta, renamed\n\nPhishing.\n");
+    events.next("reload");
+    site.file(
+        "content/guides/c.md",
+        "# Gamma\n\nLinks to [alpha](a.md).\n",
+    );
+    events.next("reload");
+    std::fs::remove_file(site.root().join("content/opted-out.md")).unwrap();
+    events.next("reload");
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("full");
+    let run = crate::support::run_in(
+        site.root(),
+        &[
+            "build",
+            "--base-url",
+            "/",
+            "--output",
+            dest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let full = crate::support::snapshot(&dest);
+    let mut compared = 0;
+    for (path, bytes) in full {
+        let path = path.to_string_lossy().replace('\\', "/");
+        if path == ".canon-output" {
+            continue;
+        }
+        let (status, _, served) = server.request("GET", &format!("/{path}"));
+        assert_eq!(status, 200, "{path}");
+        let served = String::from_utf8_lossy(&served)
+            .replace("<script src=\"/__canon/live.js\" defer></script>\n", "");
+        assert_eq!(
+            served,
+            String::from_utf8_lossy(&bytes),
+            "{path} differs from a full build"
+        );
+        compared += 1;
+    }
+    assert!(compared > 10, "{compared}");
+}
