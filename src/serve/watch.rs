@@ -67,7 +67,13 @@ pub fn next_batch(
                 }
             }
             Err(RecvTimeoutError::Timeout) => {
-                if started.is_some() {
+                let Some(t) = started else { continue };
+                // An editor may truncate a file and write it a moment later: give an empty
+                // file the rest of the batch's time to fill before building it.
+                let half_written = batch
+                    .iter()
+                    .any(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() == 0));
+                if !half_written || t.elapsed() >= LONGEST {
                     return Some(batch);
                 }
             }

@@ -105,7 +105,7 @@ impl Server {
             buf: String::new(),
         };
         // Wait for the headers, so the channel is registered before anything changes.
-        events.wait_for(|text| text.contains("retry:"));
+        events.wait_for(|text| text.contains("retry: 500\n\n"));
         events
     }
 }
@@ -116,7 +116,9 @@ struct Events {
 }
 
 impl Events {
-    fn wait_for(&mut self, done: impl Fn(&str) -> bool) -> String {
+    /// Reads until `done` holds, then drops what was read up to the stream's headers, keeping
+    /// any event that came in the same read.
+    fn wait_for(&mut self, done: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut chunk = [0u8; 4096];
         while !done(&self.buf) {
@@ -131,20 +133,37 @@ impl Events {
                 Err(_) => {}
             }
         }
-        std::mem::take(&mut self.buf)
+        if let Some(i) = self.buf.find("retry: 500\n\n") {
+            self.buf.drain(..i + "retry: 500\n\n".len());
+        }
     }
 
-    /// Waits for the next event of this name and returns its data line.
+    /// Waits for the next event of this name and returns its data line; events before it are
+    /// skipped, events after it stay for the next call.
     fn next(&mut self, name: &str) -> String {
         let marker = format!("event: {name}\n");
-        let text = self.wait_for(|t| {
-            t.split(&marker)
-                .nth(1)
-                .is_some_and(|rest| rest.contains("\n\n"))
-        });
-        let rest = text.split(&marker).nth(1).unwrap();
-        rest.lines()
-            .next()
+        let done = |t: &str| t.find(&marker).is_some_and(|i| t[i..].contains("\n\n"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut chunk = [0u8; 4096];
+        while !done(&self.buf) {
+            assert!(
+                Instant::now() < deadline,
+                "no `{name}` event; got:\n{}",
+                self.buf
+            );
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("event stream closed; got:\n{}", self.buf),
+                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(_) => {}
+            }
+        }
+        let start = self.buf.find(&marker).unwrap_or(0);
+        let end = start + self.buf[start..].find("\n\n").unwrap_or(0) + 2;
+        let event = self.buf[start..end].to_string();
+        self.buf.drain(..end);
+        event
+            .lines()
+            .nth(1)
             .unwrap_or("")
             .trim_start_matches("data: ")
             .to_string()
