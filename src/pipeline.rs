@@ -167,6 +167,7 @@ pub struct Session {
 /// What a build can reuse from the one before.
 #[derive(Default)]
 struct Caches {
+    files: load::Cache,
     pages: validate::Cache,
     render: render::Cache,
 }
@@ -201,7 +202,7 @@ fn run(
         // Refuse a dangerous output folder before doing any work.
         write::check_output_dir(&config.output_dir, &config)?;
     }
-    let inputs = load::load(&config, &mut sources, &mut diags)?;
+    let inputs = load::load_with(&config, &mut cache.files, &mut sources, &mut diags)?;
     let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
     let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);

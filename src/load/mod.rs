@@ -89,6 +89,32 @@ pub fn load(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Inputs> {
+    load_with(config, &mut Cache::default(), sources, diags)
+}
+
+/// Page texts kept between builds of one session, by path, with the size and modification
+/// time they were read at: an unchanged file is not read again, and keeps the same shared
+/// text, which later stages compare by pointer.
+#[derive(Default)]
+pub struct Cache {
+    texts: std::collections::HashMap<PathBuf, (u64, std::time::SystemTime, Arc<str>)>,
+}
+
+/// A page as read: its content path, file path, size and modification time, and text.
+type Read = (
+    String,
+    PathBuf,
+    Option<(u64, std::time::SystemTime)>,
+    Result<Arc<str>, ReadError>,
+);
+
+/// As [`load`], reading again only the pages whose size or modification time changed.
+pub fn load_with(
+    config: &Config,
+    cache: &mut Cache,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Inputs> {
     let mut inputs = Inputs::default();
     load_theme(config, sources, diags, &mut inputs)?;
     inputs.stylesheet = match inputs
@@ -113,18 +139,37 @@ pub fn load(
             }),
         }
     }
-    let read: Vec<(String, PathBuf, Result<String, ReadError>)> = page_paths
+    let previous = &cache.texts;
+    let read: Vec<Read> = page_paths
         .into_par_iter()
         .map(|(rel, path)| {
-            let text = read_text(&path);
-            (rel, path, text)
+            let stamp = std::fs::metadata(&path)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            if let (Some(stamp), Some((len, modified, text))) = (stamp, previous.get(&path))
+                && stamp == (*len, *modified)
+            {
+                return (rel, path, Some(stamp), Ok(text.clone()));
+            }
+            let text = read_text(&path).map(Arc::from);
+            (rel, path, stamp, text)
         })
+        .collect();
+    let mut texts = std::collections::HashMap::with_capacity(read.len());
+    for (_, path, stamp, text) in &read {
+        if let (Some((len, modified)), Ok(text)) = (stamp, text) {
+            texts.insert(path.clone(), (*len, *modified, text.clone()));
+        }
+    }
+    cache.texts = texts;
+    let read: Vec<(String, PathBuf, Result<Arc<str>, ReadError>)> = read
+        .into_iter()
+        .map(|(rel, path, _, text)| (rel, path, text))
         .collect();
     for (rel, path, text) in read {
         let name = display_name(&path);
         match text {
             Ok(text) => {
-                let text: Arc<str> = Arc::from(text);
                 let file = sources.add(name, text.clone());
                 inputs.pages.push(RawPage { file, rel, text });
             }
