@@ -5,6 +5,8 @@
 //! Run with `cargo bench --bench serve_latency`. Release build; each size is generated once
 //! into `target/bench-corpus-N`.
 
+#![allow(clippy::print_stdout, missing_docs)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
