@@ -7,6 +7,7 @@
 //! other sites, which are counted, never fetched.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct PageHtml {
     pub path: String,
     /// Every `id` in it.
     pub ids: HashSet<String>,
+    /// A hash of its ids, in document order.
+    pub ids_hash: u64,
     /// `href`s and `src`s its templates wrote (bodies excluded), site-rooted or relative.
     pub template_links: Vec<String>,
 }
@@ -35,7 +38,26 @@ pub struct BodyLinks<'a> {
     pub links: &'a [FragmentLink],
 }
 
-/// Runs both checks; returns the number of external links the templates hold.
+/// What the template links of one page came to.
+#[derive(Debug, Default)]
+pub struct PageVerdict {
+    /// Links to other sites.
+    pub external: usize,
+    /// Broken links, with why.
+    pub broken: Vec<(String, String)>,
+}
+
+/// Verdicts from an earlier build that still hold: the same pages and anchors exist, so a page
+/// that was not rendered again has the same template links with the same outcome.
+pub struct Reuse<'a> {
+    /// Verdicts by page path.
+    pub verdicts: &'a HashMap<String, Arc<PageVerdict>>,
+    /// Pages rendered in this build, whose links must be checked again.
+    pub fresh: &'a HashSet<String>,
+}
+
+/// Runs both checks; returns the number of external links the templates hold, and every
+/// page's verdict for the next build.
 #[allow(clippy::too_many_arguments)]
 pub fn check(
     pages: &[&PageHtml],
@@ -45,8 +67,9 @@ pub fn check(
     templates: &[TemplateSource],
     sources: &SourceMap,
     severity: Severity,
+    reuse: Option<Reuse<'_>>,
     diags: &mut Vec<Diagnostic>,
-) -> usize {
+) -> (usize, HashMap<String, Arc<PageVerdict>>) {
     let by_path: HashMap<&str, &PageHtml> = pages.iter().map(|p| (p.path.as_str(), *p)).collect();
     for body in bodies {
         for link in body.links {
@@ -78,31 +101,38 @@ pub fn check(
     // Template links: the same broken link usually appears on every page, so report it once.
     let mut broken: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
     let mut external = 0;
-    let verdicts: Vec<(usize, Vec<(&String, String)>)> = pages
+    let verdicts: Vec<Arc<PageVerdict>> = pages
         .par_iter()
         .map(|page| {
-            let mut external = 0;
-            let mut bad = Vec::new();
+            if let Some(r) = &reuse
+                && !r.fresh.contains(&page.path)
+                && let Some(v) = r.verdicts.get(&page.path)
+            {
+                return v.clone();
+            }
+            let mut verdict = PageVerdict::default();
             for href in &page.template_links {
                 match check_one(href, page, &by_path, files, (base_url, base_path)) {
                     Verdict::Ok => {}
-                    Verdict::External => external += 1,
-                    Verdict::Broken(why) => bad.push((href, why)),
+                    Verdict::External => verdict.external += 1,
+                    Verdict::Broken(why) => verdict.broken.push((href.clone(), why)),
                 }
             }
-            (external, bad)
+            Arc::new(verdict)
         })
         .collect();
-    for (page, (ext, bad)) in pages.iter().zip(verdicts) {
-        external += ext;
-        for (href, why) in bad {
+    for (page, verdict) in pages.iter().zip(&verdicts) {
+        external += verdict.external;
+        for (href, why) in &verdict.broken {
             broken
                 .entry(href.clone())
-                .or_insert_with(|| (why, Vec::new()))
+                .or_insert_with(|| (why.clone(), Vec::new()))
                 .1
                 .push(&page.path);
         }
     }
+    let kept: HashMap<String, Arc<PageVerdict>> =
+        pages.iter().map(|p| p.path.clone()).zip(verdicts).collect();
     for (href, (why, on)) in broken {
         let more = match on.len() {
             1 => String::new(),
@@ -123,7 +153,7 @@ pub fn check(
         d.severity = severity;
         diags.push(d);
     }
-    external
+    (external, kept)
 }
 
 enum Verdict {
@@ -217,13 +247,16 @@ fn find_in_templates(
 }
 
 /// Every id in a piece of HTML (and the `name` of old-style anchors).
-pub fn ids(html: &str) -> HashSet<String> {
-    let mut out: HashSet<String> = super::html::attr_values(html, "id")
-        .into_iter()
-        .map(|r| super::html::unescape(&html[r]))
-        .collect();
-    for r in super::html::attr_values(html, "name") {
-        out.insert(super::html::unescape(&html[r]));
+pub fn ids(html: &str) -> (HashSet<String>, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    let mut out = HashSet::new();
+    for name in ["id", "name"] {
+        for r in super::html::attr_values(html, name) {
+            let id = super::html::unescape(&html[r]);
+            id.hash(&mut h);
+            out.insert(id);
+        }
     }
-    out
+    (out, h.finish())
 }

@@ -223,6 +223,10 @@ pub struct Cache {
     builds: u64,
     /// Each output page by path, with the hash of everything its template was given.
     pages: HashMap<String, (u64, Arc<Rendered2>)>,
+    /// Every output file and every page's anchors, hashed, when the verdicts were made.
+    targets: u64,
+    /// Each page's template-link verdicts.
+    verdicts: HashMap<String, Arc<linkcheck::PageVerdict>>,
 }
 
 /// Everything outside a page that its rendered body depends on: the configuration, every
@@ -380,6 +384,7 @@ pub fn render(
         .collect();
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut pages = HashMap::with_capacity(results.len());
+    let mut fresh: HashSet<String> = HashSet::new();
     let mut checks = Vec::with_capacity(results.len());
     let mut seen = HashSet::new();
     let mut failed = false;
@@ -387,6 +392,13 @@ pub fn render(
         match r {
             Ok((key, r)) => {
                 files.push(r.file.clone());
+                if !cache
+                    .pages
+                    .get(&r.check.path)
+                    .is_some_and(|(_, previous)| Arc::ptr_eq(previous, &r))
+                {
+                    fresh.insert(r.check.path.clone());
+                }
                 pages.insert(r.check.path.clone(), (key, r.clone()));
                 checks.push(r);
             }
@@ -441,7 +453,26 @@ pub fn render(
         .collect();
     let mut found = Vec::new();
     let checks: Vec<&linkcheck::PageHtml> = checks.iter().map(|r| &r.check).collect();
-    external += linkcheck::check(
+    // When no file or anchor came or went, only pages rendered again need their template
+    // links checked again.
+    let targets = {
+        let mut h = DefaultHasher::new();
+        for f in &files {
+            f.path.hash(&mut h);
+        }
+        for a in &assets {
+            a.rel.hash(&mut h);
+        }
+        for c in &checks {
+            (&c.path, c.ids_hash).hash(&mut h);
+        }
+        h.finish()
+    };
+    let reuse = (targets == cache.targets).then_some(linkcheck::Reuse {
+        verdicts: &cache.verdicts,
+        fresh: &fresh,
+    });
+    let (template_external, verdicts) = linkcheck::check(
         &checks,
         &body_links,
         &all_files,
@@ -449,8 +480,12 @@ pub fn render(
         template_sources,
         sources,
         markdown::broken_severity(config.broken_links),
+        reuse,
         &mut found,
     );
+    external += template_external;
+    cache.targets = targets;
+    cache.verdicts = verdicts;
     diags.extend(found);
     Some(SiteOutput {
         files,
@@ -783,7 +818,7 @@ impl Renderer<'_> {
         for (m, body, _) in bodies {
             html = html.replace(&m, body);
         }
-        let ids = linkcheck::ids(&html);
+        let (ids, ids_hash) = linkcheck::ids(&html);
         let html = if matches!(job, Job::NotFound) {
             // Served for any missing path, so its links stay rooted.
             html
@@ -800,6 +835,7 @@ impl Renderer<'_> {
                 check: linkcheck::PageHtml {
                     path,
                     ids,
+                    ids_hash,
                     template_links,
                 },
             }),

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -120,7 +121,7 @@ fn whole_word(text: &str, range: &Range<usize>) -> bool {
 }
 
 /// Builds the glossary, or `None` when the site has none.
-pub fn build(pages: &[Page], config: &Config, diags: &mut Diagnostics) -> Option<Glossary> {
+pub fn build(pages: &[Arc<Page>], config: &Config, diags: &mut Diagnostics) -> Option<Glossary> {
     let g = config.glossary.as_ref()?;
     let mut entries: Vec<Entry> = pages
         .iter()
@@ -196,7 +197,7 @@ pub fn build(pages: &[Page], config: &Config, diags: &mut Diagnostics) -> Option
 }
 
 /// A word may name only one entry, and may not be both used and avoided.
-fn check_clashes(entries: &[Entry], pages: &[Page], diags: &mut Diagnostics) {
+fn check_clashes(entries: &[Entry], pages: &[Arc<Page>], diags: &mut Diagnostics) {
     let mut seen: HashMap<String, (usize, &'static str)> = HashMap::new();
     for (k, e) in entries.iter().enumerate() {
         let p = &pages[e.page];
@@ -241,7 +242,7 @@ fn check_clashes(entries: &[Entry], pages: &[Page], diags: &mut Diagnostics) {
     }
 }
 
-fn resolve_related(entries: &mut [Entry], pages: &[Page], diags: &mut Diagnostics) {
+fn resolve_related(entries: &mut [Entry], pages: &[Arc<Page>], diags: &mut Diagnostics) {
     let names: Vec<(String, usize)> = entries
         .iter()
         .enumerate()

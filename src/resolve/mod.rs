@@ -10,6 +10,7 @@ pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -123,7 +124,7 @@ pub enum LinkTarget {
 #[derive(Debug)]
 pub struct Site {
     /// Published pages (drafts only with `--drafts`), sorted by source path.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// Site path of each page.
     pub paths: Vec<String>,
     /// Sections; index 0 is the home section.
@@ -156,12 +157,12 @@ pub struct Site {
 
 /// Resolves URLs and structure.
 pub fn resolve(
-    pages: Vec<Page>,
+    pages: Vec<Arc<Page>>,
     asset_paths: &[String],
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Site {
-    let mut pages: Vec<Page> = pages
+    let mut pages: Vec<Arc<Page>> = pages
         .into_iter()
         .filter(|p| config.drafts || !p.draft)
         .collect();

@@ -98,7 +98,7 @@ impl Page {
 }
 
 /// Checks every page; returns those whose front matter could be read.
-pub fn validate(pages: Vec<RawPage>, config: &Config, diags: &mut Diagnostics) -> Vec<Page> {
+pub fn validate(pages: Vec<RawPage>, config: &Config, diags: &mut Diagnostics) -> Vec<Arc<Page>> {
     validate_with(pages, config, &mut Cache::default(), diags)
 }
 
@@ -110,7 +110,7 @@ pub struct Cache {
 }
 
 /// A page as checked: its key, its text, the page (if it could be read) and what was found.
-type Checked = (u64, Arc<str>, Option<Page>, Vec<Diagnostic>);
+type Checked = (u64, Arc<str>, Option<Arc<Page>>, Vec<Diagnostic>);
 
 fn page_key(raw: &RawPage, config_key: u64) -> u64 {
     let mut h = DefaultHasher::new();
@@ -124,7 +124,7 @@ pub fn validate_with(
     config: &Config,
     cache: &mut Cache,
     diags: &mut Diagnostics,
-) -> Vec<Page> {
+) -> Vec<Arc<Page>> {
     let config_key = {
         let mut h = DefaultHasher::new();
         format!("{config:?}").hash(&mut h);
@@ -145,7 +145,7 @@ pub fn validate_with(
             let mut out = Vec::new();
             let (rel, text) = (raw.rel.clone(), raw.text.clone());
             let page = check_page(raw, config, &mut out);
-            (rel, (key, text, page, out))
+            (rel, (key, text, page.map(Arc::new), out))
         })
         .collect();
     let mut result = Vec::with_capacity(checked.len());
@@ -573,7 +573,7 @@ mod tests {
             .expect("valid config")
     }
 
-    fn run(config: &Config, rel: &str, text: &str) -> (Vec<Page>, String) {
+    fn run(config: &Config, rel: &str, text: &str) -> (Vec<Arc<Page>>, String) {
         let mut sources = SourceMap::default();
         let file = sources.add(format!("content/{rel}"), Arc::from(text));
         let mut diags = Diagnostics::default();
