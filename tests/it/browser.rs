@@ -1,0 +1,226 @@
+//! A real browser sees a page reload after an edit, and the error overlay after a broken one.
+//! Needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`); `.ci/run` installs it and runs these.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{BIN, TestSite};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a process and returns it with the first stderr line containing `marker`.
+fn start(mut command: Command, marker: &str) -> (Killed, String) {
+    let mut child = Killed(
+        command
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start"),
+    );
+    let stderr = child.0.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no `{marker}` line"));
+        if line.contains(marker) {
+            return (child, line);
+        }
+    }
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    // DevTools may keep the connection open: read the body by its length.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            });
+            if len.is_some_and(|n| body.len() >= n) {
+                return body.to_string();
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => {
+                return text
+                    .split_once("\r\n\r\n")
+                    .map(|(_, b)| b.to_string())
+                    .unwrap_or_default();
+            }
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+struct Page {
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
+impl Page {
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.socket
+            .send(tungstenite::Message::text(
+                json!({"id": id, "method": method, "params": params}).to_string(),
+            ))
+            .unwrap();
+        loop {
+            let msg = self.socket.read().unwrap();
+            let Ok(text) = msg.to_text() else { continue };
+            let Ok(v) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            if v["id"] == json!(id) {
+                return v;
+            }
+        }
+    }
+
+    fn eval(&mut self, expression: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true}),
+        );
+        r["result"]["result"]["value"].clone()
+    }
+
+    fn wait_until(&mut self, expression: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.eval(expression) != json!(true) {
+            assert!(Instant::now() < deadline, "never true: {expression}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let site = TestSite::new();
+    site.file("content/index.md", "# Home\n");
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nFirst version.\n",
+    );
+    let mut serve = Command::new(BIN);
+    serve
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root());
+    let (_server, line) = start(serve, "http://127.0.0.1:");
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Command::new(&chromium);
+    browser
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("about:blank");
+    let (_browser, line) = start(browser, "DevTools listening on ws://");
+    let devtools: u16 = line
+        .split("ws://127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let targets: Value = serde_json::from_str(&http_get(devtools, "/json/list")).unwrap();
+    let ws = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "page")
+        .expect("a page target")["webSocketDebuggerUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (socket, _) = tungstenite::connect(ws.as_str()).expect("devtools socket");
+    let mut page = Page { socket, next_id: 0 };
+
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/guides/setup/")}),
+    );
+    page.wait_until(
+        "document.readyState === 'complete' && document.body.innerText.includes('First version.')",
+    );
+    // The reload channel is open once the server has counted the tab; give it a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    page.eval("window.canonMarker = 42");
+
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nSecond version.\n",
+    );
+    page.wait_until(
+        "window.canonMarker === undefined && document.body.innerText.includes('Second version.')",
+    );
+
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: [Setup\n---\nBroken.\n",
+    );
+    page.wait_until("!!document.getElementById('canon-overlay') && document.getElementById('canon-overlay').innerText.includes('setup.md')");
+    assert_eq!(
+        page.eval("document.body.innerText.includes('Second version.')"),
+        json!(true),
+        "the last good page stays"
+    );
+
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nThird version.\n",
+    );
+    page.wait_until("!document.getElementById('canon-overlay') && document.body.innerText.includes('Third version.')");
+}
