@@ -396,3 +396,48 @@ fn incremental_output_equals_a_full_build() {
     }
     assert!(compared > 10, "{compared}");
 }
+
+#[test]
+fn templates_config_and_folders_rebuild_what_they_touch() {
+    let site = site();
+    let server = Server::start(site.root());
+    let mut events = server.events();
+    // A new folder with a page, then the folder removed.
+    site.file("content/more/deep/page.md", "# Deep page\n");
+    events.next("reload");
+    assert_eq!(server.get("/more/deep/page/").0, 200);
+    std::fs::remove_dir_all(site.root().join("content/more")).unwrap();
+    events.next("reload");
+    assert_eq!(server.get("/more/deep/page/").0, 404);
+    // A site template replacing the theme's.
+    site.file("templates/page.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1><p>Custom template.</p>{{ page.content | safe }}{% endblock main %}\n");
+    events.next("reload");
+    assert!(server.get("/guides/setup/").1.contains("Custom template."));
+    // canon.toml.
+    site.file("canon.toml", "title = \"Renamed site\"\n");
+    events.next("reload");
+    assert!(server.get("/").1.contains("Renamed site"));
+}
+
+#[test]
+fn many_open_tabs_do_not_block_pages_and_are_bounded() {
+    let site = site();
+    let server = Server::start(site.root());
+    let mut tabs: Vec<Events> = (0..canon::serve::events::MAX_CLIENTS)
+        .map(|_| server.events())
+        .collect();
+    assert_eq!(
+        server.get("/guides/setup/").0,
+        200,
+        "pages are served while every channel is open"
+    );
+    let (status, _, _) = server.request("GET", "/__canon/events");
+    assert_eq!(status, 503, "one channel too many");
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\nEveryone hears this.\n",
+    );
+    for tab in tabs.iter_mut().take(3) {
+        tab.next("reload");
+    }
+}
