@@ -617,7 +617,18 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A mark standing for page `i`'s body, remembered so the body can replace it later.
+    fn mark_body(&self, name: &str, i: usize, bodies: &mut Vec<(String, &'a str, u64)>) -> String {
+        let m = mark(name);
+        bodies.push((
+            m.clone(),
+            self.bodies[i].main.html.as_str(),
+            self.body_keys[i],
+        ));
+        m
+    }
+
     /// A content page's key from what its context is made of, without making it: its own
     /// front matter and body, everything bodies and listings depend on, and its place in the
     /// link graph. Equal keys mean equal contexts, so the page can be reused as it is.
@@ -697,15 +708,9 @@ impl Renderer<'_> {
             }
             Job::Section(s) => {
                 let sec = &site.sections[*s];
-                let intro = sec.index_page.map(|i| {
-                    let m = mark("intro");
-                    bodies.push((
-                        m.clone(),
-                        self.bodies[i].main.html.as_str(),
-                        self.body_keys[i],
-                    ));
-                    m
-                });
+                let intro = sec
+                    .index_page
+                    .map(|i| self.mark_body("intro", i, &mut bodies));
                 cx.insert(
                     "section",
                     &context::section_value(site, config, *s, intro.as_deref()),
@@ -723,15 +728,9 @@ impl Renderer<'_> {
             }
             Job::Glossary(s) => {
                 let sec = &site.sections[*s];
-                let intro = sec.index_page.map(|i| {
-                    let m = mark("intro");
-                    bodies.push((
-                        m.clone(),
-                        self.bodies[i].main.html.as_str(),
-                        self.body_keys[i],
-                    ));
-                    m
-                });
+                let intro = sec
+                    .index_page
+                    .map(|i| self.mark_body("intro", i, &mut bodies));
                 let definitions: Vec<String> = site
                     .glossary
                     .iter()

@@ -105,7 +105,7 @@ impl Server {
             buf: String::new(),
         };
         // Wait for the headers, so the channel is registered before anything changes.
-        events.wait_for(|text| text.contains("retry: 500\n\n"));
+        events.wait_for_headers();
         events
     }
 }
@@ -116,25 +116,26 @@ struct Events {
 }
 
 impl Events {
-    /// Reads until `done` holds, then drops what was read up to the stream's headers, keeping
-    /// any event that came in the same read.
-    fn wait_for(&mut self, done: impl Fn(&str) -> bool) {
+    /// Reads until `done` holds for what has been read.
+    fn read_until(&mut self, done: impl Fn(&str) -> bool, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut chunk = [0u8; 4096];
         while !done(&self.buf) {
-            assert!(
-                Instant::now() < deadline,
-                "no such event; got:\n{}",
-                self.buf
-            );
+            assert!(Instant::now() < deadline, "no {what}; got:\n{}", self.buf);
             match self.stream.read(&mut chunk) {
                 Ok(0) => panic!("event stream closed; got:\n{}", self.buf),
                 Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
                 Err(_) => {}
             }
         }
-        if let Some(i) = self.buf.find("retry: 500\n\n") {
-            self.buf.drain(..i + "retry: 500\n\n".len());
+    }
+
+    /// Waits for the stream's headers and drops them, keeping any event that came with them.
+    fn wait_for_headers(&mut self) {
+        const END: &str = "retry: 500\n\n";
+        self.read_until(|t| t.contains(END), "stream headers");
+        if let Some(i) = self.buf.find(END) {
+            self.buf.drain(..i + END.len());
         }
     }
 
@@ -142,21 +143,10 @@ impl Events {
     /// skipped, events after it stay for the next call.
     fn next(&mut self, name: &str) -> String {
         let marker = format!("event: {name}\n");
-        let done = |t: &str| t.find(&marker).is_some_and(|i| t[i..].contains("\n\n"));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut chunk = [0u8; 4096];
-        while !done(&self.buf) {
-            assert!(
-                Instant::now() < deadline,
-                "no `{name}` event; got:\n{}",
-                self.buf
-            );
-            match self.stream.read(&mut chunk) {
-                Ok(0) => panic!("event stream closed; got:\n{}", self.buf),
-                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
-                Err(_) => {}
-            }
-        }
+        self.read_until(
+            |t| t.find(&marker).is_some_and(|i| t[i..].contains("\n\n")),
+            &format!("`{name}` event"),
+        );
         let start = self.buf.find(&marker).unwrap_or(0);
         let end = start + self.buf[start..].find("\n\n").unwrap_or(0) + 2;
         let event = self.buf[start..end].to_string();
