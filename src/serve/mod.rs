@@ -251,13 +251,12 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),
         clients: Clients::default(),
     });
-    let output = root.join(session_output_dir(&root));
+    let (output, content) = site_dirs(&root);
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).context("cannot watch the site for changes")?;
-    watcher
-        .watch(&root, notify::RecursiveMode::Recursive)
-        .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    let mut watching = Watching::default();
+    watching.update(&mut watcher, &root, &content)?;
     // Watch before the first build, so nothing saved from here on is missed.
     let mut injected = Injected::default();
     rebuild(&mut session, &mut injected, &state, &[]);
@@ -311,17 +310,62 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 
     while let Some(batch) = watch::next_batch(&rx, &root, &output) {
         rebuild(&mut session, &mut injected, &state, &batch);
+        // A folder created since (templates/, static/, a theme) is watched from now on.
+        let (_, content) = site_dirs(&root);
+        watching.update(&mut watcher, &root, &content)?;
     }
     Ok(())
 }
 
 /// The output folder `canon build` would write, ignored by the watcher.
-fn session_output_dir(root: &std::path::Path) -> PathBuf {
+/// The output and content folders `canon.toml` names (defaults when it cannot be read).
+fn site_dirs(root: &std::path::Path) -> (PathBuf, PathBuf) {
     let mut sources = crate::diagnostics::SourceMap::default();
     let mut diags = crate::diagnostics::Diagnostics::default();
     match crate::config::load(root, &mut sources, &mut diags) {
-        Ok(Some(c)) => c.output_dir,
-        _ => root.join("public"),
+        Ok(Some(c)) => (c.output_dir, c.content_dir),
+        _ => (root.join("public"), root.join("content")),
+    }
+}
+
+/// The folders being watched: the root itself (for `canon.toml` and new folders), and, with
+/// everything under them, the content, templates, themes and static folders, so that a build
+/// folder such as `target/` beside them costs nothing.
+#[derive(Default)]
+struct Watching {
+    folders: Vec<PathBuf>,
+}
+
+impl Watching {
+    fn update(
+        &mut self,
+        watcher: &mut impl Watcher,
+        root: &std::path::Path,
+        content: &std::path::Path,
+    ) -> anyhow::Result<()> {
+        let content_is_root = crate::load::same_path(content, root);
+        let mut wanted = vec![(root.to_path_buf(), content_is_root)];
+        if !content_is_root {
+            wanted.push((content.to_path_buf(), true));
+        }
+        for dir in ["templates", "themes", "static"] {
+            wanted.push((root.join(dir), true));
+        }
+        for (dir, recursive) in wanted {
+            if self.folders.contains(&dir) || !dir.is_dir() {
+                continue;
+            }
+            let mode = if recursive {
+                notify::RecursiveMode::Recursive
+            } else {
+                notify::RecursiveMode::NonRecursive
+            };
+            watcher
+                .watch(&dir, mode)
+                .with_context(|| format!("cannot watch `{}`", dir.display()))?;
+            self.folders.push(dir);
+        }
+        Ok(())
     }
 }
 
