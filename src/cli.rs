@@ -150,6 +150,7 @@ impl CommonArgs {
             progress,
             index_links: false,
             broken_links: self.broken_links,
+            defer_search: false,
         }
     }
 }

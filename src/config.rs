@@ -71,6 +71,8 @@ pub struct Config {
     pub broken_links: BrokenLinks,
     /// The glossary, when the site has one.
     pub glossary: Option<GlossaryConfig>,
+    /// Build the search index and show the search box.
+    pub search: bool,
 }
 
 /// A collection: the pages under `content/<name>/`, with a schema for their front matter.
@@ -229,6 +231,7 @@ struct RawConfig {
     feed_limit: Option<usize>,
     broken_links: Option<Spanned<String>>,
     glossary: Option<RawGlossary>,
+    search: Option<bool>,
     #[serde(default)]
     collections: IndexMap<String, Spanned<RawCollection>>,
     #[serde(default)]
@@ -520,6 +523,7 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         taxonomies,
         broken_links,
         glossary,
+        search: raw.search.unwrap_or(true),
     }
 }
 

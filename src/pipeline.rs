@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub index_links: bool,
     /// Whether broken internal links are errors or warnings, overriding `broken_links`.
     pub broken_links: Option<crate::config::BrokenLinks>,
+    /// Leave the search index to the caller (`canon serve` builds it after the reload).
+    pub defer_search: bool,
 }
 
 /// What a run found and did.
@@ -157,6 +159,20 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     Ok(report)
 }
 
+/// The search index files of a built site (none when the site has no search).
+pub fn search_files(output: &SiteOutput) -> Vec<crate::render::OutputFile> {
+    let Some(input) = &output.search else {
+        return Vec::new();
+    };
+    crate::search::build(&input.docs, &input.facets, &input.glossary)
+        .into_iter()
+        .map(|(path, text)| crate::render::OutputFile {
+            path,
+            contents: std::sync::Arc::from(text.into_bytes()),
+        })
+        .collect()
+}
+
 /// One site built again and again (`canon serve`): keeps what the next build can reuse.
 pub struct Session {
     /// The options every build uses.
@@ -248,6 +264,10 @@ fn run(
     let other = site.pages.len() - report.counts.iter().map(|(_, n)| n).sum::<usize>();
     if !report.counts.is_empty() {
         report.counts.push(("other".into(), other));
+    }
+    let mut output = output;
+    if let Some(out) = output.as_mut().filter(|_| !opts.defer_search) {
+        out.files.extend(search_files(out));
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
     report.sources = sources;

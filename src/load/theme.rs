@@ -10,7 +10,8 @@ macro_rules! theme_files {
 
 /// Templates: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html",
-    "glossary.html", "home.html", "macros.html", "page.html", "section.html", "taxonomy.html", "term.html");
+    "glossary.html", "home.html", "macros.html", "page.html", "search.html",
+    "section.html", "taxonomy.html", "term.html");
 
 /// Static files: (path under the output folder, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
@@ -21,6 +22,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

@@ -81,6 +81,7 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
             "title": config.glossary.as_ref().map(|c| c.title.clone()),
             "path": config.rooted(&g.path),
         })),
+        "search": config.search.then(|| json!({"page": config.rooted("/search/"), "script": config.rooted("/search.js")})),
         "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
     })
 }

@@ -60,6 +60,8 @@ pub struct SiteOutput {
     pub assets: Vec<Asset>,
     /// Links to other sites (counted, not fetched).
     pub external_links: usize,
+    /// What the search index is built from, when the site has search.
+    pub search: Option<crate::search::Input>,
 }
 
 /// Resolves links written in one page.
@@ -139,6 +141,7 @@ enum Job {
     Glossary(usize),
     Taxonomy(usize),
     Term(usize, usize),
+    Search,
     NotFound,
 }
 
@@ -227,6 +230,8 @@ pub struct Cache {
     targets: u64,
     /// Each page's template-link verdicts.
     verdicts: HashMap<String, Arc<linkcheck::PageVerdict>>,
+    /// Each search document by URL, with the key of what it was made from.
+    docs: HashMap<String, (u64, Arc<crate::search::Doc>)>,
 }
 
 /// Everything outside a page that its rendered body depends on: the configuration, every
@@ -349,7 +354,7 @@ pub fn render(
     }
     let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
     let graph = graph::Graph::new(site, config, &links);
-    let jobs = jobs(site);
+    let jobs = jobs(site, config.search && templates.has("search.html"));
     progress.set_length(jobs.len() as u64);
     let site_value = context::site_value(site, config);
     let renderer = Renderer {
@@ -357,7 +362,7 @@ pub fn render(
         config,
         templates: &templates,
         bodies: &bodies,
-        body_keys,
+        body_keys: body_keys.clone(),
         base_key: base_key(config, template_sources, &site_value),
         structure,
         listing: {
@@ -431,6 +436,7 @@ pub fn render(
             files,
             assets,
             external_links: external,
+            search: None,
         });
     }
     let all_files: HashSet<String> = files
@@ -487,11 +493,137 @@ pub fn render(
     cache.targets = targets;
     cache.verdicts = verdicts;
     diags.extend(found);
+    let search = config
+        .search
+        .then(|| search_input(site, config, &bodies, &body_keys, structure, cache));
     Some(SiteOutput {
         files,
         assets,
         external_links: external,
+        search,
     })
+}
+
+/// Every content page and glossary entry as a search document, with the facets. A document
+/// is reused from the previous build while its page, its body and the site's structure are
+/// unchanged.
+fn search_input(
+    site: &Site,
+    config: &Config,
+    bodies: &[Arc<Body>],
+    body_keys: &[u64],
+    structure: u64,
+    cache: &mut Cache,
+) -> crate::search::Input {
+    use crate::search::{Doc, Expansion, Facets, text};
+    let facets = Facets {
+        collections: config
+            .collections
+            .values()
+            .map(|c| (c.name.clone(), c.title.clone()))
+            .collect(),
+        taxonomies: site
+            .taxonomies
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    config.taxonomies[&t.name].title.clone(),
+                    t.terms.iter().map(|term| term.name.clone()).collect(),
+                )
+            })
+            .collect(),
+    };
+    let listing = {
+        let mut h = DefaultHasher::new();
+        for p in site.pages.iter() {
+            p.meta_hash.hash(&mut h);
+        }
+        h.finish()
+    };
+    let key = |i: usize| {
+        let mut h = DefaultHasher::new();
+        (structure, listing, site.pages[i].meta_hash, body_keys[i]).hash(&mut h);
+        h.finish()
+    };
+    let previous = &cache.docs;
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.own_page[i] && site.pages[i].glossary.is_none())
+        .collect();
+    let mut docs: Vec<(u64, Arc<Doc>)> = pages
+        .par_iter()
+        .map(|&i| {
+            let k = key(i);
+            if let Some((pk, doc)) = previous.get(&site.paths[i])
+                && *pk == k
+            {
+                return (k, doc.clone());
+            }
+            let p = &site.pages[i];
+            let collection = config.collection_named(p.collection.as_deref());
+            let terms = site
+                .taxonomies
+                .iter()
+                .enumerate()
+                .flat_map(|(t, tax)| {
+                    p.taxonomies
+                        .get(&tax.name)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(move |(name, _)| {
+                            tax.terms
+                                .iter()
+                                .position(|term| &term.name == name)
+                                .map(|k| (t, k))
+                        })
+                })
+                .collect();
+            let doc = Doc {
+                url: site.paths[i].clone(),
+                title: p.title.clone(),
+                id: collection
+                    .and_then(|c| c.id_field.as_ref())
+                    .and_then(|f| p.fields.get(f))
+                    .and_then(|v| v.value.as_str())
+                    .map(str::to_string),
+                description: p.description.clone(),
+                collection: collection.and_then(|c| config.collections.get_index_of(&c.name)),
+                terms,
+                sections: text::sections(&bodies[i].main.html),
+            };
+            (k, Arc::new(doc))
+        })
+        .collect();
+    let mut glossary = Vec::new();
+    if let Some(g) = &site.glossary {
+        for e in &g.entries {
+            let d = docs.len();
+            let doc = Doc {
+                url: format!("{}#{}", g.path, e.id),
+                title: e.term.clone(),
+                id: e.abbreviation.clone(),
+                sections: text::sections(&bodies[e.page].main.html),
+                ..Doc::default()
+            };
+            docs.push((key(e.page), Arc::new(doc)));
+            for word in e.abbreviation.iter().chain(&e.aliases).chain(&e.avoid) {
+                glossary.push(Expansion {
+                    key: word.clone(),
+                    term: e.term.clone(),
+                    doc: d,
+                });
+            }
+        }
+    }
+    cache.docs = docs
+        .iter()
+        .map(|(k, d)| (d.url.clone(), (*k, d.clone())))
+        .collect();
+    crate::search::Input {
+        docs: docs.into_iter().map(|(_, d)| d).collect(),
+        facets,
+        glossary,
+    }
 }
 
 /// Pages using each glossary entry, ordered by title.
@@ -580,7 +712,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     Body { main, text_fields }
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
+fn jobs(site: &Site, search: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for i in 0..site.pages.len() {
         if site.own_page[i] {
@@ -602,6 +734,9 @@ fn jobs(site: &Site) -> Vec<Job> {
                 jobs.push(Job::Term(t, k));
             }
         }
+    }
+    if search {
+        jobs.push(Job::Search);
     }
     jobs.push(Job::NotFound);
     jobs
@@ -769,6 +904,17 @@ impl<'a> Renderer<'a> {
                     "term.html".to_string(),
                     site.taxonomies[*t].terms[*k].path.clone(),
                 )
+            }
+            Job::Search => {
+                cx.insert(
+                    "search",
+                    &serde_json::json!({
+                        "path": config.rooted("/search/"),
+                        "permalink": config.absolute_url("/search/"),
+                        "breadcrumbs": context::breadcrumbs(site, config, "/search/"),
+                    }),
+                );
+                ("search.html".to_string(), "/search/".to_string())
             }
             Job::NotFound => {
                 cx.insert("inline_css", self.stylesheet);

@@ -64,34 +64,38 @@ pub const EXCERPT_TEXT: usize = 3000;
 
 /// One document's terms: (term, weight, section), sorted by term.
 fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
+    // term -> (weight, best section, its weight)
     let mut acc: HashMap<String, (u32, usize, u32)> = HashMap::new();
-    let mut add = |term: String, weight: u32, section: usize| {
-        let e = acc.entry(term).or_insert((0, 0, 0));
+    let mut add = |term: &str, weight: u32, section: usize| {
+        let e = match acc.get_mut(term) {
+            Some(e) => e,
+            None => acc.entry(term.to_string()).or_insert((0, 0, 0)),
+        };
         e.0 = (e.0 + weight).min(255);
         if weight > e.2 {
             e.1 = section;
             e.2 = weight;
         }
     };
-    for t in text::terms(&doc.title) {
-        add(t, TITLE, 0);
+    text::for_each_term(&doc.title, |t| add(t, TITLE, 0));
+    if let Some(id) = &doc.id {
+        text::for_each_term(id, |t| add(t, ID, 0));
     }
-    for t in doc.id.iter().flat_map(|id| text::terms(id)) {
-        add(t, ID, 0);
+    if let Some(d) = &doc.description {
+        text::for_each_term(d, |t| add(t, DESCRIPTION, 0));
     }
-    for t in doc.description.iter().flat_map(|d| text::terms(d)) {
-        add(t, DESCRIPTION, 0);
-    }
+    let mut counts: HashMap<String, u32> = HashMap::new();
     for (s, section) in doc.sections.iter().enumerate() {
-        for t in text::terms(&section.title) {
-            add(t, HEADING, s);
-        }
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for t in text::terms(&section.text) {
-            *counts.entry(t).or_default() += 1;
-        }
-        for (t, n) in counts {
-            add(t, n.min(BODY_CAP), s);
+        text::for_each_term(&section.title, |t| add(t, HEADING, s));
+        counts.clear();
+        text::for_each_term(&section.text, |t| match counts.get_mut(t) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(t.to_string(), 1);
+            }
+        });
+        for (t, n) in &counts {
+            add(t, (*n).min(BODY_CAP), s);
         }
     }
     let mut out: Vec<(String, u32, usize)> =
@@ -100,9 +104,24 @@ fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
     out
 }
 
+/// What the index is built from.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    /// Documents, in the order their numbers follow.
+    pub docs: Vec<std::sync::Arc<Doc>>,
+    /// Facets.
+    pub facets: Facets,
+    /// Glossary expansions.
+    pub glossary: Vec<Expansion>,
+}
+
 /// Every search file, as (path under the output folder, JSON text).
-pub fn build(docs: &[Doc], facets: &Facets, glossary: &[Expansion]) -> Vec<(String, String)> {
-    let per_doc: Vec<Vec<(String, u32, usize)>> = docs.par_iter().map(doc_terms).collect();
+pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
+    docs: &[D],
+    facets: &Facets,
+    glossary: &[Expansion],
+) -> Vec<(String, String)> {
+    let per_doc: Vec<Vec<(String, u32, usize)>> = docs.par_iter().map(|d| doc_terms(d)).collect();
     // term -> postings in document order.
     let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
     for (d, terms) in per_doc.into_iter().enumerate() {

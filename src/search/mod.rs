@@ -12,14 +12,17 @@
 //!
 //! [`text`] holds the tokenising and stemming rules the browser client mirrors; [`query`] runs
 //! a query over the files the way the client does, for tests.
-//!
-//! Status (issue 5): the index format, builder and reference query engine are here with their
-//! tests; wiring into `canon build` waits for the browser client and for the builder to be fast
-//! enough at 10,000 pages (it takes about 1 s there today, too much to add to every build and
-//! to `canon serve`'s rebuilds).
 
 pub mod index;
 pub mod query;
 pub mod text;
 
-pub use index::{Doc, Facets, build};
+pub use index::{Doc, Expansion, Facets, Input, build};
+
+/// Whether an output path is one of the index files (not the search page itself).
+pub fn is_index_path(path: &str) -> bool {
+    path.starts_with("search/t/")
+        || path.starts_with("search/d/")
+        || path == "search/meta.json"
+        || path == "search/facets.json"
+}

@@ -296,7 +296,8 @@ mod tests {
                 doc: 3,
             },
         ];
-        build(&docs(), &facets, &glossary)
+        let docs: Vec<std::sync::Arc<Doc>> = docs().into_iter().map(std::sync::Arc::new).collect();
+        build(&docs, &facets, &glossary)
     }
 
     #[test]

@@ -171,10 +171,18 @@ pub fn is_stopword(word: &str) -> bool {
 /// A light English stemmer: plurals, `-ing` and `-ed`, so "backups", "backed" and "backing"
 /// meet "backup". Identifiers and short words are left alone.
 pub fn stem(word: &str) -> String {
-    if word.len() <= 3 || word.contains('-') || word.chars().any(|c| c.is_ascii_digit()) {
-        return word.to_string();
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
+}
+
+/// [`stem`] into a reusable buffer.
+pub fn stem_into(word: &str, w: &mut String) {
+    w.clear();
+    w.push_str(word);
+    if word.len() <= 3 || word.contains('-') || word.bytes().any(|b| b.is_ascii_digit()) {
+        return;
     }
-    let mut w = word.to_string();
     if w.ends_with("ies") && w.len() > 4 {
         w.truncate(w.len() - 3);
         w.push('y');
@@ -205,7 +213,42 @@ pub fn stem(word: &str) -> String {
     {
         w.pop();
     }
-    w
+}
+
+/// Calls `f` with each index term of a text, as [`terms`] lists them, without allocating a
+/// string per word.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    let mut stemmed = String::new();
+    let mut emit = |word: &str, f: &mut dyn FnMut(&str)| {
+        if !word.is_empty() && !is_stopword(word) {
+            stem_into(word, &mut stemmed);
+            f(&stemmed);
+        }
+    };
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let raw = raw.trim_matches('-');
+        if raw.is_empty() {
+            continue;
+        }
+        lower.clear();
+        if raw.is_ascii() {
+            lower.push_str(raw);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
+        }
+        if lower.contains('-') {
+            if is_identifier(&lower) {
+                emit(&lower, &mut f);
+            }
+            for part in lower.split('-') {
+                emit(part, &mut f);
+            }
+        } else {
+            emit(&lower, &mut f);
+        }
+    }
 }
 
 /// The index terms of a text: words, stopwords dropped, stemmed.
@@ -247,6 +290,14 @@ pub(crate) mod tests {
         for (word, stemmed) in STEMS {
             assert_eq!(stem(word), *stemmed, "{word}");
         }
+    }
+
+    #[test]
+    fn the_visitor_gives_the_same_terms() {
+        let text = "The Backups, SEC-004 and policies; ÉTUDES of logging.";
+        let mut seen = Vec::new();
+        for_each_term(text, |t| seen.push(t.to_string()));
+        assert_eq!(seen, terms(text));
     }
 
     #[test]

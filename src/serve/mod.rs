@@ -161,14 +161,28 @@ fn rebuild(
 ) -> Outcome {
     let started = Instant::now();
     let built = session.run();
+    let mut built_output = None;
     let (event, next) = match built {
         Ok((report, Some(output), _)) if !report.diags.has_errors() => {
             if !report.diags.is_empty() {
                 say(&render_all(&report.diags, &report.sources, Style::Short));
             }
             say(&report.summary("rebuilt"));
-            match snapshot(&output, injected) {
-                Ok(snap) => {
+            let snapped = snapshot(&output, injected);
+            built_output = Some(output);
+            match snapped {
+                Ok(mut snap) => {
+                    // Until the new index is built, the last one answers searches.
+                    let old = state.current();
+                    for (path, bytes) in old
+                        .files
+                        .iter()
+                        .filter(|(p, _)| crate::search::is_index_path(p))
+                    {
+                        snap.files
+                            .entry(path.clone())
+                            .or_insert_with(|| bytes.clone());
+                    }
                     let name = if watch::only_css(changed) {
                         "css"
                     } else {
@@ -215,6 +229,29 @@ fn rebuild(
         }
     }
     state.clients.broadcast(&event);
+    if let Some(output) = built_output.filter(|_| ok) {
+        let search = crate::pipeline::search_files(&output);
+        let current = state.current();
+        let mut files: HashMap<String, Arc<[u8]>> = current
+            .files
+            .iter()
+            .filter(|(p, _)| !crate::search::is_index_path(p))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        for f in search {
+            files.insert(f.path, f.contents);
+        }
+        state.replace(Snapshot {
+            files,
+            not_found: current.not_found.clone(),
+            failure: current.failure.clone(),
+        });
+        // Tabs may ignore this; tests and tools wait for it before searching.
+        state.clients.broadcast(&Event {
+            name: "indexed",
+            data: "{}".into(),
+        });
+    }
     Outcome { ok, event }
 }
 
@@ -230,6 +267,8 @@ fn failure(errors: usize, text: &str) -> Event {
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let mut build = opts.build.clone();
     build.write = false;
+    // The index is built after the reload is sent, so a save reloads as fast as it can.
+    build.defer_search = true;
     // Pages are served from the root of the server, whatever base_url the site publishes to.
     build.base_url = Some("/".into());
     let root = build

@@ -289,6 +289,7 @@ mod tests {
                 source: AssetSource::Embedded(b"css"),
             }],
             external_links: 0,
+            search: None,
         }
     }
 

@@ -353,6 +353,8 @@ fn incremental_output_equals_a_full_build() {
     events.next("reload");
     std::fs::remove_file(site.root().join("content/opted-out.md")).unwrap();
     events.next("reload");
+    // The search index follows the reload.
+    events.next("indexed");
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("full");
     let run = crate::support::run_in(
