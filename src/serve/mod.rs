@@ -27,6 +27,9 @@ use crate::pipeline::{BuildOptions, Session};
 use crate::render::SiteOutput;
 use events::{Clients, Event};
 
+/// How long the site must be quiet before the search index is rebuilt.
+pub const INDEX_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Threads answering file requests.
 pub const WORKERS: usize = 4;
 
@@ -151,6 +154,8 @@ pub struct Outcome {
     pub ok: bool,
     /// The event sent to the tabs.
     pub event: Event,
+    /// What the search index is to be built from, once the site is quiet.
+    pub search: Option<crate::search::Input>,
 }
 
 fn rebuild(
@@ -229,30 +234,33 @@ fn rebuild(
         }
     }
     state.clients.broadcast(&event);
-    if let Some(output) = built_output.filter(|_| ok) {
-        let search = crate::pipeline::search_files(&output);
-        let current = state.current();
-        let mut files: HashMap<String, Arc<[u8]>> = current
-            .files
-            .iter()
-            .filter(|(p, _)| !crate::search::is_index_path(p))
-            .map(|(p, b)| (p.clone(), b.clone()))
-            .collect();
-        for f in search {
-            files.insert(f.path, f.contents);
-        }
-        state.replace(Snapshot {
-            files,
-            not_found: current.not_found.clone(),
-            failure: current.failure.clone(),
-        });
-        // Tabs may ignore this; tests and tools wait for it before searching.
-        state.clients.broadcast(&Event {
-            name: "indexed",
-            data: "{}".into(),
-        });
+    let search = built_output.filter(|_| ok).and_then(|o| o.search);
+    Outcome { ok, event, search }
+}
+
+/// Builds the search index of the last good build and serves it.
+fn index(input: &crate::search::Input, state: &State) {
+    let search = crate::search::build(&input.docs, &input.facets, &input.glossary);
+    let current = state.current();
+    let mut files: HashMap<String, Arc<[u8]>> = current
+        .files
+        .iter()
+        .filter(|(p, _)| !crate::search::is_index_path(p))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    for (path, text) in search {
+        files.insert(path, Arc::from(text.into_bytes()));
     }
-    Outcome { ok, event }
+    state.replace(Snapshot {
+        files,
+        not_found: current.not_found.clone(),
+        failure: current.failure.clone(),
+    });
+    // Tabs may ignore this; tests and tools wait for it before searching.
+    state.clients.broadcast(&Event {
+        name: "indexed",
+        data: "{}".into(),
+    });
 }
 
 fn failure(errors: usize, text: &str) -> Event {
@@ -298,7 +306,11 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     watching.update(&mut watcher, &root, &content)?;
     // Watch before the first build, so nothing saved from here on is missed.
     let mut injected = Injected::default();
-    rebuild(&mut session, &mut injected, &state, &[]);
+    let first = rebuild(&mut session, &mut injected, &state, &[]);
+    // The first index is ready before the address is given out.
+    if let Some(input) = &first.search {
+        index(input, &state);
+    }
     let host = if opts.bind.is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -347,13 +359,28 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         open_browser(&url);
     }
 
-    while let Some(batch) = watch::next_batch(&rx, &root, &output) {
-        rebuild(&mut session, &mut injected, &state, &batch);
-        // A folder created since (templates/, static/, a theme) is watched from now on.
-        let (_, content) = site_dirs(&root);
-        watching.update(&mut watcher, &root, &content)?;
+    // The search index waits until no save has come for a moment, so saves reload at once.
+    let mut pending: Option<crate::search::Input> = None;
+    loop {
+        let idle = pending.as_ref().map(|_| INDEX_AFTER);
+        match watch::next_batch(&rx, &root, &output, idle) {
+            watch::Batch::Changed(batch) => {
+                let outcome = rebuild(&mut session, &mut injected, &state, &batch);
+                if outcome.search.is_some() {
+                    pending = outcome.search;
+                }
+                // A folder created since (templates/, static/, a theme) is watched from now on.
+                let (_, content) = site_dirs(&root);
+                watching.update(&mut watcher, &root, &content)?;
+            }
+            watch::Batch::Idle => {
+                if let Some(input) = pending.take() {
+                    index(&input, &state);
+                }
+            }
+            watch::Batch::Stopped => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// The output folder `canon build` would write, ignored by the watcher.

@@ -33,17 +33,32 @@ pub fn relevant(path: &Path, root: &Path, output: &Path) -> bool {
         || name.ends_with(".tmp"))
 }
 
-/// Waits for the next batch of relevant changed paths; `None` when the watcher has stopped.
+/// What waiting for changes came to.
+#[derive(Debug)]
+pub enum Batch {
+    /// These paths changed.
+    Changed(Vec<PathBuf>),
+    /// Nothing changed for the idle time asked for.
+    Idle,
+    /// The watcher has stopped.
+    Stopped,
+}
+
+/// Waits for the next batch of relevant changed paths, or for `idle` to pass quietly.
 pub fn next_batch(
     rx: &Receiver<notify::Result<notify::Event>>,
     root: &Path,
     output: &Path,
-) -> Option<Vec<PathBuf>> {
+    idle: Option<Duration>,
+) -> Batch {
     let mut batch: Vec<PathBuf> = Vec::new();
     let mut started: Option<Instant> = None;
+    let waiting_since = Instant::now();
     loop {
         let wait = match started {
-            None => Duration::from_secs(3600),
+            None => idle.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_sub(waiting_since.elapsed())
+            }),
             Some(t) => QUIET.min(LONGEST.saturating_sub(t.elapsed())),
         };
         match rx.recv_timeout(wait) {
@@ -67,17 +82,22 @@ pub fn next_batch(
                 }
             }
             Err(RecvTimeoutError::Timeout) => {
-                let Some(t) = started else { continue };
+                let Some(t) = started else {
+                    if idle.is_some_and(|d| waiting_since.elapsed() >= d) {
+                        return Batch::Idle;
+                    }
+                    continue;
+                };
                 // An editor may truncate a file and write it a moment later: give an empty
                 // file the rest of the batch's time to fill before building it.
                 let half_written = batch
                     .iter()
                     .any(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() == 0));
                 if !half_written || t.elapsed() >= LONGEST {
-                    return Some(batch);
+                    return Batch::Changed(batch);
                 }
             }
-            Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Disconnected) => return Batch::Stopped,
         }
     }
 }
