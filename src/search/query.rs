@@ -91,12 +91,14 @@ impl<'a> Index<'a> {
             return results;
         };
         let lower = query.trim().to_lowercase();
-        let mut groups: Vec<Vec<String>> = Vec::new();
         if let Some(e) = meta["glossary"].get(&lower) {
-            let term = e["t"].as_str().unwrap_or("");
-            results.glossary = Some(term.to_string());
-            groups.push(text::terms(term));
+            // The whole query names a glossary term: the term's words together, or the query's.
+            let term = e["t"].as_str().unwrap_or("").to_string();
+            let sets = [text::terms(&term), text::terms(&lower)];
+            results.glossary = Some(term);
+            return self.finish(results, self.score_any(&sets), collection, meta);
         }
+        let mut groups: Vec<Vec<String>> = Vec::new();
         for word in text::words(&lower)
             .into_iter()
             .filter(|w| !text::is_stopword(w))
@@ -106,17 +108,6 @@ impl<'a> Index<'a> {
                 alternatives.extend(text::terms(e["t"].as_str().unwrap_or("")));
             }
             groups.push(alternatives);
-        }
-        if results.glossary.is_some() && groups.len() == 2 {
-            // The whole query is a glossary word: its term's words together, or the word.
-            let term = groups.remove(0);
-            let word = groups.remove(0);
-            return self.finish(
-                results,
-                self.score_any(&[term, vec![word[0].clone()]]),
-                collection,
-                meta,
-            );
         }
         let mut scores: Option<HashMap<usize, (u32, usize)>> = None;
         for alternatives in &groups {

@@ -224,3 +224,130 @@ fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
     );
     page.wait_until("!document.getElementById('canon-overlay') && document.body.innerText.includes('Third version.')");
 }
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let mut serve = Command::new(BIN);
+    serve
+        .args(["serve", "--port", "0", "--root"])
+        .arg(crate::support::repo());
+    let (_server, line) = start(serve, "http://127.0.0.1:");
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Command::new(&chromium);
+    browser
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("about:blank");
+    let (_browser, line) = start(browser, "DevTools listening on ws://");
+    let devtools: u16 = line
+        .split("ws://127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let targets: Value = serde_json::from_str(&http_get(devtools, "/json/list")).unwrap();
+    let ws = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "page")
+        .expect("a page target")["webSocketDebuggerUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (socket, _) = tungstenite::connect(ws.as_str()).expect("devtools socket");
+    let mut page = Page { socket, next_id: 0 };
+
+    // Suggestions as the reader types in the header box.
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/")}),
+    );
+    page.wait_until("document.readyState === 'complete' && !!window.canonSearch");
+    page.eval("document.getElementById('site-search').focus()");
+    page.call("Input.insertText", json!({"text": "mfa"}));
+    page.wait_until("document.querySelectorAll('#site-search-options [role=option]').length > 1");
+    let first = page.eval("document.querySelector('#site-search-options [role=option]').innerText");
+    assert!(
+        first
+            .as_str()
+            .unwrap_or("")
+            .contains("multi-factor authentication")
+            || first.as_str().unwrap_or("").contains("Multi-factor"),
+        "{first}"
+    );
+    assert_eq!(
+        page.eval("document.getElementById('site-search').getAttribute('aria-expanded')"),
+        json!("true")
+    );
+    // Keyboard: the arrow moves the active option, announced through aria-activedescendant.
+    page.call("Input.dispatchKeyEvent", json!({"type": "keyDown", "key": "ArrowDown", "code": "ArrowDown", "windowsVirtualKeyCode": 40}));
+    page.wait_until("document.getElementById('site-search').getAttribute('aria-activedescendant') === 'site-search-option-0'");
+    assert_eq!(
+        page.eval("document.getElementById('site-search-option-0').getAttribute('aria-selected')"),
+        json!("true")
+    );
+    page.call(
+        "Input.dispatchKeyEvent",
+        json!({"type": "keyDown", "key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27}),
+    );
+    page.wait_until("document.getElementById('site-search-options').hidden");
+
+    // The search page: a standard's id first, the glossary definition on top, a facet that
+    // filters and is kept in the URL.
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/search/?q=SEC-004")}),
+    );
+    page.wait_until("document.querySelectorAll('#search-results li').length > 0");
+    assert_eq!(
+        page.eval("document.querySelector('#search-results li a').innerText"),
+        json!("Data protection by design")
+    );
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/search/?q=mfa")}),
+    );
+    page.wait_until("!document.getElementById('search-definition').hidden && document.querySelectorAll('#search-results li').length > 1");
+    assert!(
+        page.eval("document.getElementById('search-definition').innerText")
+            .as_str()
+            .unwrap_or("")
+            .contains("Multi-factor authentication")
+    );
+    let count = "parseInt(document.getElementById('search-status').innerText, 10)";
+    let before = page.eval(count).as_u64().unwrap();
+    page.eval("document.getElementById('facet-collection-modules').click()");
+    page.wait_until("location.search.includes('collection=modules')");
+    page.wait_until(&format!("{count} > 0 && {count} < {before}"));
+    assert!(
+        page.eval("document.getElementById('search-status').innerText")
+            .as_str()
+            .unwrap_or("")
+            .contains("result")
+    );
+}

@@ -349,3 +349,73 @@ fn example_glossary_is_governed_and_strict_clean() {
         "{module}"
     );
 }
+
+#[test]
+fn search_finds_ids_titles_and_glossary_words_first() {
+    let site = example().0.path().join("site");
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(site.join("search")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "json") {
+            let rel = entry
+                .path()
+                .strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    let index = canon::search::query::Index::new(&files);
+    // Every standard by its id and by its title.
+    for (id, url) in [
+        ("SEC-001", "standards/access-control/"),
+        ("SEC-004", "standards/data-protection/"),
+        ("SEC-007", "standards/backup-and-recovery/"),
+        ("sec-008", "standards/logging-and-monitoring/"),
+    ] {
+        let r = index.search(id, None);
+        assert_eq!(r.hits.first().map(|h| h.url.as_str()), Some(url), "{id}");
+    }
+    for title in [
+        "Access control",
+        "Incident response",
+        "Supplier security",
+        "Vulnerability management",
+        "Backup and recovery",
+    ] {
+        let r = index.search(title, None);
+        let first = r.hits.first().map(|h| h.title.as_str());
+        assert!(
+            first == Some(title) || r.hits.iter().take(2).any(|h| h.title == title),
+            "{title}: {:?}",
+            r.hits.iter().take(3).map(|h| &h.title).collect::<Vec<_>>()
+        );
+    }
+    // Abbreviations, aliases and avoided words lead to their term.
+    for (word, term) in [
+        ("mfa", "Multi-factor authentication"),
+        ("2fa", "Multi-factor authentication"),
+        ("dpia", "Data protection impact assessment"),
+        ("siro", "Senior Information Risk Owner"),
+        ("e-mail", "Email"),
+    ] {
+        let r = index.search(word, None);
+        assert_eq!(r.glossary.as_deref(), Some(term), "{word}");
+        assert!(!r.hits.is_empty(), "{word}");
+    }
+    let r = index.search("mfa", None);
+    assert!(
+        r.hits
+            .iter()
+            .take(3)
+            .any(|h| h.title == "Passwords and multi-factor authentication"),
+        "{:?}",
+        r.hits
+    );
+    // Facets count every match and filter.
+    let all = index.search("backup", None);
+    let modules = index.search("backup", Some("modules"));
+    assert!(all.collections.get("standards").is_some_and(|n| *n >= 1));
+    assert!(modules.hits.len() < all.hits.len() && !modules.hits.is_empty());
+}

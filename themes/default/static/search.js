@@ -75,12 +75,11 @@
     const gloss = meta.glossary[lower] || null;
     const ws = words(lower).filter((w) => !STOP.has(w));
     let scores = null;
-    if (gloss && ws.length <= 1) {
-      // The whole query names a glossary term: its words together, or the word itself.
-      const a = await allOf(terms(gloss.t).map((t) => [[t, false]]), meta, false);
-      const b = ws.length ? await groupScores([[stem(ws[0]), true]], meta, live) : new Map();
-      scores = a;
-      for (const [d, v] of b) { const e = scores.get(d); if (!e || v[0] > e[0]) scores.set(d, v); }
+    if (gloss) {
+      // The whole query names a glossary term: the term's words together, or the query's.
+      scores = await allOf(terms(gloss.t).map((t) => [[t, false]]), meta, false);
+      const own = await allOf(ws.map((w, i) => [[stem(w), i === ws.length - 1]]), meta, live);
+      for (const [d, v] of own) { const e = scores.get(d); if (!e || v[0] > e[0]) scores.set(d, v); }
     } else {
       const groups = ws.map((w, i) => {
         const alts = [[stem(w), i === ws.length - 1]];
