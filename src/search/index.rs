@@ -185,6 +185,7 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
         "v": 1,
         "docs": docs.len(),
         "split": split,
+        "shards": groups.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         "collections": facets.collections.iter().map(|(n, t)| json!({"name": n, "title": t})).collect::<Vec<_>>(),
         "taxonomies": facets.taxonomies.iter().map(|(n, t, terms)| json!({"name": n, "title": t, "terms": terms})).collect::<Vec<_>>(),
         "glossary": expansions,

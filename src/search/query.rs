@@ -51,6 +51,9 @@ impl<'a> Index<'a> {
 
     fn shard_for(&self, term: &str) -> Option<&Value> {
         let meta = self.files.get("search/meta.json")?;
+        if term.chars().count() < 2 {
+            return None;
+        }
         let two = prefix(term, 2);
         let split = meta["split"]
             .as_array()

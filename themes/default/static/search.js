@@ -36,9 +36,14 @@
   }
   const terms = (text) => words(text).filter((w) => !STOP.has(w)).map(stem);
   const fileKey = (p) => [...p].map((c) => (/[a-z0-9]/i.test(c) ? c : [...new TextEncoder().encode(c)].map((b) => "_" + b.toString(16).padStart(2, "0")).join(""))).join("");
+  let known = null;
   async function shard(term, meta) {
-    const two = [...term].slice(0, 2).join("");
-    const key = meta.split.includes(two) ? [...term].slice(0, 3).join("") : two;
+    const chars = [...term];
+    if (chars.length < 2) return {};
+    const two = chars.slice(0, 2).join("");
+    const key = meta.split.includes(two) ? chars.slice(0, 3).join("") : two;
+    known = known || new Set(meta.shards);
+    if (!known.has(key)) return {};
     return (await get("search/t/" + fileKey(key) + ".json")) || {};
   }
   async function postings(term, meta, prefix) {
