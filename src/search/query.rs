@@ -99,7 +99,13 @@ impl<'a> Index<'a> {
             let term = e["t"].as_str().unwrap_or("").to_string();
             let sets = [text::terms(&term), text::terms(&lower)];
             results.glossary = Some(term);
-            return self.finish(results, self.score_any(&sets), collection, meta);
+            let mut scores = self.score_any(&sets);
+            // The term's own entry comes first.
+            if let Some(d) = e["d"].as_u64() {
+                let top = scores.values().map(|(w, _)| *w).max().unwrap_or(0);
+                scores.insert(d as usize, (top + 1, 0));
+            }
+            return self.finish(results, scores, collection, meta);
         }
         let mut groups: Vec<Vec<String>> = Vec::new();
         for word in text::words(&lower)

@@ -85,6 +85,10 @@
       scores = await allOf(terms(gloss.t).map((t) => [[t, false]]), meta, false);
       const own = await allOf(ws.map((w, i) => [[stem(w), i === ws.length - 1]]), meta, live);
       for (const [d, v] of own) { const e = scores.get(d); if (!e || v[0] > e[0]) scores.set(d, v); }
+      // The term's own entry comes first.
+      let top = 0;
+      for (const [w] of scores.values()) top = Math.max(top, w);
+      scores.set(gloss.d, [top + 1, 0]);
     } else {
       const groups = ws.map((w, i) => {
         const alts = [[stem(w), i === ws.length - 1]];
