@@ -288,6 +288,18 @@ fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
         json!({"url": format!("http://127.0.0.1:{port}/")}),
     );
     page.wait_until("document.readyState === 'complete' && !!window.canonSearch");
+    // The client splits and stems words exactly as the index builder does.
+    for text in [
+        "The Backups, SEC-004 and policies; processes, patches, logging, planned and installed.",
+        "Status analysis: access for 2FA e-mail users – A.5.15 Ünïcode naïve cafés",
+        "Reporting reported reports; running? run! runs.",
+    ] {
+        let js = page.eval(&format!(
+            "canonSearch.terms({})",
+            serde_json::to_string(text).unwrap()
+        ));
+        assert_eq!(js, json!(canon::search::text::terms(text)), "{text}");
+    }
     page.eval("document.getElementById('site-search').focus()");
     page.call("Input.insertText", json!({"text": "mfa"}));
     page.wait_until("document.querySelectorAll('#site-search-options [role=option]').length > 1");
