@@ -124,31 +124,32 @@ impl Page {
     }
 }
 
-#[test]
-#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
-fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
-    let site = TestSite::new();
-    site.file("content/index.md", "# Home\n");
-    site.file(
-        "content/guides/setup.md",
-        "---\ntitle: Setup\n---\n## Install\n\nFirst version.\n",
-    );
-    let mut serve = Command::new(BIN);
-    serve
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root());
-    let (_server, line) = start(serve, "http://127.0.0.1:");
-    let port: u16 = line
-        .split("http://127.0.0.1:")
+/// `canon serve` on `root` and headless Chromium with one page, driven over DevTools.
+struct Session {
+    _server: Killed,
+    _browser: Killed,
+    _profile: tempfile::TempDir,
+    page: Page,
+    port: u16,
+}
+
+fn port_after(line: &str, marker: &str) -> u16 {
+    line.split(marker)
         .nth(1)
         .unwrap()
         .split('/')
         .next()
         .unwrap()
         .parse()
-        .unwrap();
+        .unwrap()
+}
 
+fn session(root: &std::path::Path) -> Session {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let mut serve = Command::new(BIN);
+    serve.args(["serve", "--port", "0", "--root"]).arg(root);
+    let (server, line) = start(serve, "http://127.0.0.1:");
+    let port = port_after(&line, "http://127.0.0.1:");
     let profile = tempfile::tempdir().unwrap();
     let mut browser = Command::new(&chromium);
     browser
@@ -165,16 +166,8 @@ fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("about:blank");
-    let (_browser, line) = start(browser, "DevTools listening on ws://");
-    let devtools: u16 = line
-        .split("ws://127.0.0.1:")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (browser, line) = start(browser, "DevTools listening on ws://");
+    let devtools = port_after(&line, "ws://127.0.0.1:");
     let targets: Value = serde_json::from_str(&http_get(devtools, "/json/list")).unwrap();
     let ws = targets
         .as_array()
@@ -186,7 +179,27 @@ fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
         .unwrap()
         .to_string();
     let (socket, _) = tungstenite::connect(ws.as_str()).expect("devtools socket");
-    let mut page = Page { socket, next_id: 0 };
+    Session {
+        _server: server,
+        _browser: browser,
+        _profile: profile,
+        page: Page { socket, next_id: 0 },
+        port,
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
+    let site = TestSite::new();
+    site.file("content/index.md", "# Home\n");
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\n---\n## Install\n\nFirst version.\n",
+    );
+    let mut session = session(site.root());
+    let port = session.port;
+    let page = &mut session.page;
 
     page.call(
         "Page.navigate",
@@ -228,59 +241,9 @@ fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
 #[test]
 #[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
 fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
-    let mut serve = Command::new(BIN);
-    serve
-        .args(["serve", "--port", "0", "--root"])
-        .arg(crate::support::repo());
-    let (_server, line) = start(serve, "http://127.0.0.1:");
-    let port: u16 = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let mut browser = Command::new(&chromium);
-    browser
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--remote-debugging-port=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("about:blank");
-    let (_browser, line) = start(browser, "DevTools listening on ws://");
-    let devtools: u16 = line
-        .split("ws://127.0.0.1:")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let targets: Value = serde_json::from_str(&http_get(devtools, "/json/list")).unwrap();
-    let ws = targets
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["type"] == "page")
-        .expect("a page target")["webSocketDebuggerUrl"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (socket, _) = tungstenite::connect(ws.as_str()).expect("devtools socket");
-    let mut page = Page { socket, next_id: 0 };
+    let mut session = session(&crate::support::repo());
+    let port = session.port;
+    let page = &mut session.page;
 
     // Suggestions as the reader types in the header box.
     page.call(
