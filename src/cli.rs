@@ -74,6 +74,9 @@ pub struct CommonArgs {
     /// Whether a broken internal link is an `error` (default) or a `warn`ing.
     #[arg(long, value_name = "error|warn")]
     pub broken_links: Option<BrokenLinks>,
+    /// Judge review dates against this day (YYYY-MM-DD) instead of today, for reproducible runs.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// `canon build`.
@@ -111,6 +114,9 @@ pub struct ServeArgs {
     /// Whether a broken internal link is an `error` (default) or a `warn`ing.
     #[arg(long, value_name = "error|warn")]
     pub broken_links: Option<BrokenLinks>,
+    /// Judge review dates against this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 impl ServeArgs {
@@ -121,6 +127,7 @@ impl ServeArgs {
                 root: self.root.clone(),
                 drafts: self.drafts,
                 broken_links: self.broken_links,
+                today: self.today.clone(),
                 ..BuildOptions::default()
             },
             bind: self.bind,
@@ -151,6 +158,7 @@ impl CommonArgs {
             index_links: false,
             broken_links: self.broken_links,
             defer_search: false,
+            today: self.today.clone(),
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct Config {
     pub index_links: bool,
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// The day reviews are judged against (`--today`, else the current date in UTC).
+    pub today: jiff::civil::Date,
     /// Number of entries in the Atom feed.
     pub feed_limit: usize,
     /// Declared collections, in declaration order.
@@ -518,6 +520,9 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         output_dir,
         index_links: raw.index_links.unwrap_or(false),
         drafts: false,
+        today: jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date(),
         feed_limit: raw.feed_limit.unwrap_or(20),
         collections,
         taxonomies,
@@ -684,6 +689,15 @@ impl Config {
     /// The declared collection of this name, if any (for `page.collection`).
     pub fn collection_named(&self, name: Option<&str>) -> Option<&Collection> {
         name.and_then(|n| self.collections.get(n))
+    }
+
+    /// Whether any collection declares a `review_due` date, so the site has a reviews page.
+    pub fn has_reviews(&self) -> bool {
+        self.collections.values().any(|c| {
+            c.fields
+                .get(crate::validate::REVIEW_DUE)
+                .is_some_and(|f| f.kind == FieldKind::Date)
+        })
     }
 
     /// The collection a content-relative path falls in (its first folder).

@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub broken_links: Option<crate::config::BrokenLinks>,
     /// Leave the search index to the caller (`canon serve` builds it after the reload).
     pub defer_search: bool,
+    /// The day reviews are judged against (`YYYY-MM-DD`), for reproducible runs.
+    pub today: Option<String>,
 }
 
 /// What a run found and did.
@@ -132,6 +134,10 @@ pub fn load_config(
         return Ok(None);
     };
     config.drafts = opts.drafts;
+    if let Some(day) = &opts.today {
+        config.today = crate::validate::parse_date(day)
+            .ok_or_else(|| anyhow::anyhow!("--today `{day}` is not a date (YYYY-MM-DD)"))?;
+    }
     config.index_links |= opts.index_links;
     if let Some(b) = opts.broken_links {
         config.broken_links = b;

@@ -81,6 +81,7 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
             "title": config.glossary.as_ref().map(|c| c.title.clone()),
             "path": config.rooted(&g.path),
         })),
+        "reviews": config.has_reviews().then(|| config.rooted("/reviews/")),
         "search": config.search.then(|| json!({"page": config.rooted("/search/"), "script": config.rooted("/search.js")})),
         "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
     })
@@ -435,6 +436,60 @@ pub fn glossary_value(
         .map(|(letter, entries)| json!({"letter": letter, "id": format!("letter-{}", super::super::resolve::urls::slugify(&letter)), "entries": entries}))
         .collect();
     json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "path": config.rooted(&g.path), "letters": letters})
+}
+
+/// Days ahead the reviews page looks.
+pub const REVIEW_WINDOW_DAYS: i32 = 90;
+
+/// The `reviews` value: pages whose review is overdue or due within the window, soonest first.
+pub fn reviews_value(site: &Site, config: &Config) -> Value {
+    use crate::validate::{LAST_REVIEWED, REVIEW_DUE};
+    let mut due: Vec<(jiff::civil::Date, usize)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.own_page[*i])
+        .filter_map(|(i, p)| Some((parse_date(p.fields.get(REVIEW_DUE)?.value.as_str()?)?, i)))
+        .filter(|(d, _)| (*d - config.today).get_days() <= REVIEW_WINDOW_DAYS)
+        .collect();
+    due.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| site.pages[a.1].title.cmp(&site.pages[b.1].title))
+    });
+    let rows: Vec<Value> = due
+        .into_iter()
+        .map(|(d, i)| {
+            let p = &site.pages[i];
+            let days = (d - config.today).get_days();
+            let state = match days {
+                n if n < 0 => format!("Overdue by {} day{}", -n, if n == -1 { "" } else { "s" }),
+                0 => "Due today".to_string(),
+                n => format!("Due in {n} day{}", if n == 1 { "" } else { "s" }),
+            };
+            let last = p.fields.get(LAST_REVIEWED).and_then(|v| v.value.as_str());
+            json!({
+                "title": p.title,
+                "path": config.rooted(&site.paths[i]),
+                "collection": config.collection_named(p.collection.as_deref()).map(|c| c.singular.clone()),
+                "owner": p.fields.get("owner").and_then(|v| v.value.as_str()),
+                "last_reviewed": last,
+                "last_reviewed_display": last.map(display_date),
+                "due": d.to_string(),
+                "due_display": display_date(&d.to_string()),
+                "overdue": days < 0,
+                "state": state,
+            })
+        })
+        .collect();
+    json!({
+        "today": config.today.to_string(),
+        "today_display": display_date(&config.today.to_string()),
+        "window_days": REVIEW_WINDOW_DAYS,
+        "pages": rows,
+        "path": config.rooted("/reviews/"),
+        "permalink": config.absolute_url("/reviews/"),
+        "breadcrumbs": breadcrumbs(site, config, "/reviews/"),
+    })
 }
 
 /// The `taxonomy` value.

@@ -142,6 +142,7 @@ enum Job {
     Taxonomy(usize),
     Term(usize, usize),
     Search,
+    Reviews,
     NotFound,
 }
 
@@ -354,7 +355,11 @@ pub fn render(
     }
     let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
     let graph = graph::Graph::new(site, config, &links);
-    let jobs = jobs(site, config.search && templates.has("search.html"));
+    let jobs = jobs(
+        site,
+        config.search && templates.has("search.html"),
+        config.has_reviews() && templates.has("reviews.html"),
+    );
     progress.set_length(jobs.len() as u64);
     let site_value = context::site_value(site, config);
     let renderer = Renderer {
@@ -712,7 +717,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     Body { main, text_fields }
 }
 
-fn jobs(site: &Site, search: bool) -> Vec<Job> {
+fn jobs(site: &Site, search: bool, reviews: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for i in 0..site.pages.len() {
         if site.own_page[i] {
@@ -737,6 +742,9 @@ fn jobs(site: &Site, search: bool) -> Vec<Job> {
     }
     if search {
         jobs.push(Job::Search);
+    }
+    if reviews {
+        jobs.push(Job::Reviews);
     }
     jobs.push(Job::NotFound);
     jobs
@@ -915,6 +923,10 @@ impl<'a> Renderer<'a> {
                     }),
                 );
                 ("search.html".to_string(), "/search/".to_string())
+            }
+            Job::Reviews => {
+                cx.insert("reviews", &context::reviews_value(site, config));
+                ("reviews.html".to_string(), "/reviews/".to_string())
             }
             Job::NotFound => {
                 cx.insert("inline_css", self.stylesheet);

@@ -460,6 +460,25 @@ impl Site {
                 terms,
             });
         }
+        // Generated pages.
+        if config.search {
+            claims.claim(
+                "/search/",
+                config.file,
+                0..0,
+                "the search page".to_string(),
+                diags,
+            );
+        }
+        if config.has_reviews() {
+            claims.claim(
+                "/reviews/",
+                config.file,
+                0..0,
+                "the reviews page".to_string(),
+                diags,
+            );
+        }
         // Sections claim their paths after taxonomies so a clash names the folder.
         for s in &self.sections {
             if s.index_page.is_none() {

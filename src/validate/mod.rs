@@ -87,6 +87,11 @@ pub struct GlossaryEntry {
     pub related: Vec<(String, Range<usize>)>,
 }
 
+/// The date field that says when a page must next be reviewed.
+pub const REVIEW_DUE: &str = "review_due";
+/// The date field that says when a page was last reviewed.
+pub const LAST_REVIEWED: &str = "last_reviewed";
+
 /// Front-matter keys of a glossary entry besides the common ones.
 pub const GLOSSARY_FIELDS: &[&str] = &["abbreviation", "aliases", "avoid", "related"];
 
@@ -252,6 +257,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
                 },
             }
         }
+        ck.review(&page, config);
         let known = config.known_fields(Some(c));
         let help = format!(
             "declare it under `[collections.{}.fields]` in canon.toml, or remove it",
@@ -309,6 +315,39 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// A `review_due` date that has passed is a warning at that date.
+    fn review(&mut self, page: &Page, config: &Config) {
+        let Some(due) = page.fields.get(REVIEW_DUE) else {
+            return;
+        };
+        let Some(day) = due.value.as_str().and_then(parse_date) else {
+            return;
+        };
+        if day >= config.today {
+            return;
+        }
+        let days = (config.today - day).get_days();
+        let span = if due.span.is_empty() {
+            page.matter_open.clone()
+        } else {
+            due.span.clone()
+        };
+        self.out.push(
+            Diagnostic::warning(
+                "review/overdue",
+                format!(
+                    "review was due on {} ({days} day{} ago)",
+                    day.strftime("%-d %B %Y"),
+                    if days == 1 { "" } else { "s" }
+                ),
+            )
+            .label(self.file, span, "overdue")
+            .help(format!(
+                "review the page, then set `{LAST_REVIEWED}` and a new `{REVIEW_DUE}`"
+            )),
+        );
     }
 
     fn glossary_entry(&mut self, fm: &FrontMatter) -> GlossaryEntry {

@@ -4,6 +4,9 @@ use std::sync::OnceLock;
 
 use crate::support::{html_files, repo, run_in};
 
+/// The day the example site's reviews are judged against.
+const TODAY: &str = "2026-11-22";
+
 /// Builds the example site once per test run into a temporary folder.
 fn example() -> &'static (tempfile::TempDir, String) {
     static SITE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
@@ -18,6 +21,9 @@ fn example() -> &'static (tempfile::TempDir, String) {
                 dest.to_str().unwrap(),
                 "--format",
                 "short",
+                // Reviews are judged against a fixed day, so the results do not change with time.
+                "--today",
+                TODAY,
             ],
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -333,7 +339,10 @@ fn example_glossary_is_governed_and_strict_clean() {
     ] {
         assert!(html.contains(&format!("<dt id=\"{id}\">")), "{id}");
     }
-    let run = run_in(&repo(), &["check", "--strict", "--format", "short"]);
+    let run = run_in(
+        &repo(),
+        &["check", "--strict", "--format", "short", "--today", TODAY],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("0 errors, 0 warnings"),
@@ -460,4 +469,75 @@ fn search_finds_ids_titles_and_glossary_words_first() {
     let modules = index.search("backup", Some("modules"));
     assert!(all.collections.get("standards").is_some_and(|n| *n >= 1));
     assert!(modules.hits.len() < all.hits.len() && !modules.hits.is_empty());
+}
+
+#[test]
+fn overdue_reviews_are_warnings_and_listed_by_date() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let run = run_in(
+        &repo(),
+        &[
+            "build",
+            "--format",
+            "short",
+            "--today",
+            "2027-03-01",
+            "--output",
+            dest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("content/methods/discovery-and-alpha.md:16:13: warning[review/overdue]: review was due on 19 January 2027 (41 days ago)"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/standards/vulnerability-management.md:12:13: warning[review/overdue]: review was due on 18 February 2027 (11 days ago)"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("access-control.md"),
+        "due 12 March 2027, not yet overdue: {}",
+        run.stderr
+    );
+    let strict = run_in(
+        &repo(),
+        &[
+            "check",
+            "--strict",
+            "--format",
+            "short",
+            "--today",
+            "2027-03-01",
+        ],
+    );
+    assert_eq!(strict.code, 1);
+    let html = std::fs::read_to_string(dest.join("reviews/index.html")).unwrap();
+    let order: Vec<&str> = [
+        "Discovery and alpha",
+        "Vulnerability management",
+        "Hybrid delivery",
+        "Access control",
+        "Staged delivery for national systems",
+    ]
+    .into_iter()
+    .filter(|t| html.contains(&format!(">{t}</a>")))
+    .collect();
+    assert_eq!(order.len(), 5, "{html}");
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|t| html.find(&format!(">{t}</a>")).unwrap())
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "soonest first: {order:?}"
+    );
+    assert!(
+        html.contains("<strong>Overdue by 41 days</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("Due in 11 days"), "Access control, 12 March");
+    assert!(
+        !html.contains(">Logging and monitoring</a>"),
+        "due in June, outside 90 days"
+    );
+    assert!(
+        read("index.html").contains("Reviews due"),
+        "linked from the footer"
+    );
 }

@@ -131,6 +131,9 @@ fn readme_lists_every_diagnostic_code() {
                 "markdown",
                 "erb",
                 "template",
+                "glossary",
+                "terminology",
+                "review",
             ];
             if families.contains(&family)
                 && !rest.is_empty()
