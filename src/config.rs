@@ -110,6 +110,9 @@ pub struct FieldSpec {
     /// For references: following them must never lead back to the start (prerequisites,
     /// supersedes).
     pub acyclic: bool,
+    /// For strings and lists: values must come from this vocabulary shipped with canon
+    /// (`iso27001`: the ISO/IEC 27001:2022 Annex A control numbers).
+    pub vocabulary: Option<String>,
 }
 
 /// What a broken internal link is.
@@ -265,6 +268,7 @@ struct RawField {
     inverse: Option<String>,
     #[serde(default)]
     acyclic: bool,
+    vocabulary: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -604,6 +608,25 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
             kind_span,
         ));
     }
+    if let Some(v) = &f.vocabulary {
+        if !matches!(kind, FieldKind::String | FieldKind::List) {
+            return Err((
+                "`vocabulary` applies only to `string` and `list` fields".to_string(),
+                None,
+                kind_span,
+            ));
+        }
+        if !crate::controls::VOCABULARIES.contains(&v.as_str()) {
+            return Err((
+                format!("unknown vocabulary `{v}`"),
+                Some(format!(
+                    "vocabularies: {}",
+                    crate::controls::VOCABULARIES.join(", ")
+                )),
+                kind_span,
+            ));
+        }
+    }
     let default = f.default.map(toml_to_json);
     Ok(FieldSpec {
         kind,
@@ -612,6 +635,7 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
         label: f.label.unwrap_or_else(|| sentence_case(name)),
         inverse: f.inverse,
         acyclic: f.acyclic,
+        vocabulary: f.vocabulary,
     })
 }
 
@@ -689,6 +713,16 @@ impl Config {
     /// The declared collection of this name, if any (for `page.collection`).
     pub fn collection_named(&self, name: Option<&str>) -> Option<&Collection> {
         name.and_then(|n| self.collections.get(n))
+    }
+
+    /// The collection and field mapping pages to ISO/IEC 27001 controls, if any.
+    pub fn control_field(&self) -> Option<(&Collection, &str)> {
+        self.collections.values().find_map(|c| {
+            c.fields
+                .iter()
+                .find(|(_, f)| f.vocabulary.as_deref() == Some(crate::controls::ISO27001))
+                .map(|(n, _)| (c, n.as_str()))
+        })
     }
 
     /// Whether any collection declares a `review_due` date, so the site has a reviews page.
@@ -842,6 +876,31 @@ terms = ["Clinicians"]
         let (c, diags, _) = parse_str("base_url = \"ftp://x\"\n");
         assert!(c.is_none());
         assert_eq!(diags.errors(), 1);
+    }
+
+    #[test]
+    fn vocabularies_are_checked() {
+        let (c, _, _) = parse_str(
+            "[collections.s.fields]\nc = { type = \"list\", vocabulary = \"iso27001\" }\n",
+        );
+        assert_eq!(
+            c.expect("valid").collections["s"].fields["c"]
+                .vocabulary
+                .as_deref(),
+            Some("iso27001")
+        );
+        let (c, diags, _) =
+            parse_str("[collections.s.fields]\nc = { type = \"list\", vocabulary = \"nist\" }\n");
+        assert!(c.is_none());
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.contains("unknown vocabulary `nist`"))
+        );
+        let (c, _, _) = parse_str(
+            "[collections.s.fields]\nc = { type = \"date\", vocabulary = \"iso27001\" }\n",
+        );
+        assert!(c.is_none());
     }
 
     #[test]

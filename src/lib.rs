@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod controls;
 pub mod diagnostics;
 pub mod load;
 pub mod pipeline;

@@ -10,7 +10,8 @@ macro_rules! theme_files {
 
 /// Templates: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html",
-    "glossary.html", "home.html", "macros.html", "page.html",
+    "glossary.html", "home.html",
+    "iso27001.html", "macros.html", "page.html",
     "reviews.html", "search.html",
     "section.html", "taxonomy.html", "term.html");
 

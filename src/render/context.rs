@@ -82,6 +82,7 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
             "path": config.rooted(&g.path),
         })),
         "reviews": config.has_reviews().then(|| config.rooted("/reviews/")),
+        "controls": config.control_field().map(|_| config.rooted("/iso27001/")),
         "search": config.search.then(|| json!({"page": config.rooted("/search/"), "script": config.rooted("/search.js")})),
         "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
     })
@@ -209,6 +210,21 @@ fn meta_rows(
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
+            }
+            FieldKind::List if spec.vocabulary.as_deref() == Some(crate::controls::ISO27001) => {
+                // Control numbers with their titles.
+                let lis: String = v
+                    .strings_with_spans()
+                    .into_iter()
+                    .map(|(n, _)| {
+                        format!(
+                            "<li>{} {}</li>",
+                            escape_html(&n),
+                            escape_html(crate::controls::title(&n).unwrap_or(""))
+                        )
+                    })
+                    .collect();
+                format!("<ul class=\"summary__list\">{lis}</ul>")
             }
             FieldKind::List => {
                 let items: Vec<String> = v
@@ -436,6 +452,69 @@ pub fn glossary_value(
         .map(|(letter, entries)| json!({"letter": letter, "id": format!("letter-{}", super::super::resolve::urls::slugify(&letter)), "entries": entries}))
         .collect();
     json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "path": config.rooted(&g.path), "letters": letters})
+}
+
+/// The `controls` value: every ISO/IEC 27001:2022 Annex A control by theme, with the pages
+/// mapped to it; controls no page maps to are the gaps.
+pub fn controls_value(site: &Site, config: &Config) -> Value {
+    let Some((collection, field)) = config.control_field() else {
+        return Value::Null;
+    };
+    let mut mapped: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.collection.as_deref() != Some(collection.name.as_str()) || !site.own_page[i] {
+            continue;
+        }
+        for (n, _) in p
+            .fields
+            .get(field)
+            .map(|v| v.strings_with_spans())
+            .unwrap_or_default()
+        {
+            if let Some((number, _)) = crate::controls::iso27001().iter().find(|(c, _)| *c == n) {
+                mapped.entry(number).or_default().push(i);
+            }
+        }
+    }
+    let id_of = |i: usize| {
+        collection
+            .id_field
+            .as_ref()
+            .and_then(|f| site.pages[i].fields.get(f))
+            .and_then(|v| v.value.as_str())
+    };
+    let themes: Vec<Value> = crate::controls::THEMES
+        .iter()
+        .map(|(prefix, title)| {
+            let controls: Vec<Value> = crate::controls::iso27001()
+                .iter()
+                .filter(|(n, _)| n.starts_with(prefix))
+                .map(|(n, t)| {
+                    let mut pages = mapped.get(n).cloned().unwrap_or_default();
+                    pages.sort_by(|&a, &b| site.pages[a].title.cmp(&site.pages[b].title));
+                    let pages: Vec<Value> = pages.iter().map(|&i| json!({"title": site.pages[i].title, "path": config.rooted(&site.paths[i]), "id": id_of(i)})).collect();
+                    json!({"number": n, "title": t, "pages": pages})
+                })
+                .collect();
+            let covered = controls.iter().filter(|c| c["pages"].as_array().is_some_and(|p| !p.is_empty())).count();
+            json!({"title": title, "controls": controls, "covered": covered})
+        })
+        .collect();
+    let covered = mapped.len();
+    json!({
+        "collection": collection.title,
+        "lead": format!(
+            "Our {} address {covered} of the {} Annex A controls; controls none of them addresses are marked as gaps.",
+            collection.title.to_lowercase(),
+            crate::controls::iso27001().len()
+        ),
+        "themes": themes,
+        "covered": covered,
+        "total": crate::controls::iso27001().len(),
+        "path": config.rooted("/iso27001/"),
+        "permalink": config.absolute_url("/iso27001/"),
+        "breadcrumbs": breadcrumbs(site, config, "/iso27001/"),
+    })
 }
 
 /// Days ahead the reviews page looks.

@@ -143,6 +143,7 @@ enum Job {
     Term(usize, usize),
     Search,
     Reviews,
+    Controls,
     NotFound,
 }
 
@@ -359,6 +360,7 @@ pub fn render(
         site,
         config.search && templates.has("search.html"),
         config.has_reviews() && templates.has("reviews.html"),
+        config.control_field().is_some() && templates.has("iso27001.html"),
     );
     progress.set_length(jobs.len() as u64);
     let site_value = context::site_value(site, config);
@@ -717,7 +719,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     Body { main, text_fields }
 }
 
-fn jobs(site: &Site, search: bool, reviews: bool) -> Vec<Job> {
+fn jobs(site: &Site, search: bool, reviews: bool, controls: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for i in 0..site.pages.len() {
         if site.own_page[i] {
@@ -745,6 +747,9 @@ fn jobs(site: &Site, search: bool, reviews: bool) -> Vec<Job> {
     }
     if reviews {
         jobs.push(Job::Reviews);
+    }
+    if controls {
+        jobs.push(Job::Controls);
     }
     jobs.push(Job::NotFound);
     jobs
@@ -923,6 +928,10 @@ impl<'a> Renderer<'a> {
                     }),
                 );
                 ("search.html".to_string(), "/search/".to_string())
+            }
+            Job::Controls => {
+                cx.insert("controls", &context::controls_value(site, config));
+                ("iso27001.html".to_string(), "/iso27001/".to_string())
             }
             Job::Reviews => {
                 cx.insert("reviews", &context::reviews_value(site, config));

@@ -470,6 +470,15 @@ impl Site {
                 diags,
             );
         }
+        if config.control_field().is_some() {
+            claims.claim(
+                "/iso27001/",
+                config.file,
+                0..0,
+                "the ISO/IEC 27001 control matrix".to_string(),
+                diags,
+            );
+        }
         if config.has_reviews() {
             claims.claim(
                 "/reviews/",

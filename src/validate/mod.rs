@@ -244,6 +244,9 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
             match fm.fields.get(name) {
                 Some(field) => {
                     if let Some(v) = ck.field(name, &spec.kind, field) {
+                        if spec.vocabulary.is_some() {
+                            ck.controls(name, &v);
+                        }
                         page.fields.insert(name.clone(), v);
                     }
                 }
@@ -314,6 +317,25 @@ impl Checker<'_> {
                     }),
                 );
             }
+        }
+    }
+
+    /// Every value of a field using the ISO/IEC 27001 vocabulary must be a control number.
+    fn controls(&mut self, name: &str, value: &FieldValue) {
+        let known = crate::controls::iso27001();
+        for (item, span) in value.strings_with_spans() {
+            if crate::controls::title(&item).is_some() {
+                continue;
+            }
+            let near = did_you_mean(&item, known.iter().map(|(n, _)| *n));
+            self.out.push(
+                Diagnostic::error("schema/control", format!("`{name}`: `{item}` is not an ISO/IEC 27001:2022 Annex A control"))
+                    .label(self.file, span, "no such control")
+                    .help(match near {
+                        Some(n) => format!("did you mean `{n}` ({})?", crate::controls::title(n).unwrap_or("")),
+                        None => "controls are numbered A.5.1 to A.5.37, A.6.1 to A.6.8, A.7.1 to A.7.14 and A.8.1 to A.8.34".to_string(),
+                    }),
+            );
         }
     }
 

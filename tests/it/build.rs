@@ -541,3 +541,34 @@ fn overdue_reviews_are_warnings_and_listed_by_date() {
         "linked from the footer"
     );
 }
+
+#[test]
+fn the_control_matrix_maps_standards_and_shows_gaps() {
+    let html = read("iso27001/index.html");
+    assert!(
+        html.contains("Our security standards address 40 of the 93 Annex A controls"),
+        "{html}"
+    );
+    let row = |n: &str| {
+        html.split(&format!("<tr id=\"{}\"", n.replace('.', "-")))
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("A.5.15").contains("SEC-001 Access control"));
+    assert!(row("A.8.15").contains("SEC-008 Logging and monitoring"));
+    assert!(
+        row("A.7.4").contains("<strong>Gap</strong>"),
+        "{}",
+        row("A.7.4")
+    );
+    assert_eq!(html.matches("<tr id=\"A-").count(), 93);
+    // Pages show each control with its title.
+    assert!(
+        read("standards/backup-and-recovery/index.html")
+            .contains("<li>A.8.13 Information backup</li>")
+    );
+}
