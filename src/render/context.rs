@@ -394,8 +394,62 @@ pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>
         "description": description,
         "intro": intro,
         "pages": children(site, config, sec),
+        "register": register(site, config, sec),
         "breadcrumbs": breadcrumbs(site, config, &sec.path),
     })
+}
+
+/// Fields a register shows, in this order, when the collection declares them.
+const REGISTER_FIELDS: &[&str] = &["version", "level", "owner", crate::validate::REVIEW_DUE];
+
+/// A collection with an id field lists its pages as a register: id, title, status and the
+/// register fields it declares, ordered by id.
+fn register(site: &Site, config: &Config, sec: &Section) -> Value {
+    let Some(c) = sec
+        .collection
+        .as_deref()
+        .and_then(|c| config.collections.get(c))
+        .filter(|_| sec.kind == SectionKind::Collection)
+    else {
+        return Value::Null;
+    };
+    let Some(id_field) = &c.id_field else {
+        return Value::Null;
+    };
+    let fields: Vec<&str> = REGISTER_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| c.fields.contains_key(*f))
+        .collect();
+    let status = config.taxonomies.contains_key("status");
+    let mut columns = vec![c.fields[id_field].label.clone(), "Title".to_string()];
+    if status {
+        columns.push(config.taxonomies["status"].title.clone());
+    }
+    columns.extend(fields.iter().map(|f| c.fields[*f].label.clone()));
+    let mut rows: Vec<(String, Value)> = (0..site.pages.len())
+        .filter(|&i| site.own_page[i] && site.pages[i].collection.as_deref() == Some(c.name.as_str()))
+        .map(|i| {
+            let p = &site.pages[i];
+            let id = p.fields.get(id_field).and_then(|v| v.value.as_str()).unwrap_or("").to_string();
+            let mut cells: Vec<Value> = Vec::new();
+            if status {
+                let terms: Vec<&str> = p.taxonomies.get("status").map(|t| t.iter().map(|(n, _)| n.as_str()).collect()).unwrap_or_default();
+                cells.push(json!({"text": terms.join(", ")}));
+            }
+            for f in &fields {
+                let v = p.fields.get(*f).and_then(|v| v.value.as_str().map(str::to_string).or_else(|| Some(v.value.to_string())));
+                let cell = match (c.fields[*f].kind == FieldKind::Date, v) {
+                    (true, Some(d)) => json!({"text": display_date(&d), "date": d}),
+                    (_, v) => json!({"text": v.unwrap_or_default()}),
+                };
+                cells.push(cell);
+            }
+            (id.clone(), json!({"id": id, "title": p.title, "path": config.rooted(&site.paths[i]), "cells": cells}))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({"title": format!("{} register", c.singular.chars().next().map(|f| f.to_uppercase().collect::<String>() + &c.singular[f.len_utf8()..]).unwrap_or_default()), "columns": columns, "rows": rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>()})
 }
 
 /// Pages newest first by `updated` or `date`, for the home page and the feed.

@@ -32,6 +32,7 @@ use templates::Templates;
 
 /// Ids the default theme's templates use; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
+    "register",
     "referenced-by",
     "related-pages",
     "main-content",

@@ -572,3 +572,32 @@ fn the_control_matrix_maps_standards_and_shows_gaps() {
             .contains("<li>A.8.13 Information backup</li>")
     );
 }
+
+#[test]
+fn a_collection_with_ids_has_a_register() {
+    let html = read("standards/index.html");
+    let table = html
+        .split("<table class=\"register\">")
+        .nth(1)
+        .expect("register")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(table.contains("<th scope=\"col\">Standard ID</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th><th scope=\"col\">Version</th><th scope=\"col\">Requirement level</th><th scope=\"col\">Owner</th><th scope=\"col\">Next review due</th>"), "{table}");
+    let ids: Vec<&str> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|r| r.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "SEC-001", "SEC-002", "SEC-003", "SEC-004", "SEC-005", "SEC-006", "SEC-007", "SEC-008"
+        ]
+    );
+    assert!(table.contains("<td>Active</td><td>2.1</td><td>mandatory</td><td>Head of Identity and Access Management</td><td><time datetime=\"2027-03-12\">12 March 2027</time></td>"));
+    assert!(
+        !read("methods/index.html").contains("class=\"register\""),
+        "methods have no id field"
+    );
+}
