@@ -6,6 +6,7 @@
 //! parallel), then every output page (in parallel), since listings and section pages use
 //! other pages' bodies.
 
+pub mod api;
 pub mod context;
 pub mod feeds;
 pub mod graph;
@@ -433,6 +434,14 @@ pub fn render(
     cache.pages = pages;
     files.extend(aliases(site, config));
     files.extend(site_files(site, config));
+    files.extend(
+        api::files(site, config, &graph)
+            .into_iter()
+            .map(|(path, text)| OutputFile {
+                path,
+                contents: Arc::from(text.into_bytes()),
+            }),
+    );
     let assets: Vec<Asset> = assets
         .into_iter()
         .filter(|a| !files.iter().any(|f| f.path == a.rel))

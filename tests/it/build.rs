@@ -601,3 +601,60 @@ fn a_collection_with_ids_has_a_register() {
         "methods have no id field"
     );
 }
+
+#[test]
+fn open_data_matches_its_own_schemas() {
+    let site = example().0.path().join("site");
+    for name in ["methods", "standards", "modules", "glossary"] {
+        let data: serde_json::Value =
+            serde_json::from_str(&read(&format!("api/{name}.json"))).unwrap();
+        let schema: serde_json::Value =
+            serde_json::from_str(&read(&format!("api/{name}.schema.json"))).unwrap();
+        let validator =
+            jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&data)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        assert!(site.join(format!("api/{name}.json")).is_file());
+    }
+    let standards: serde_json::Value = serde_json::from_str(&read("api/standards.json")).unwrap();
+    let items = standards["items"].as_array().unwrap();
+    assert_eq!(items.len(), 8);
+    let access = items.iter().find(|i| i["id"] == "SEC-001").unwrap();
+    assert_eq!(
+        access["url"],
+        "https://example.org/how-we-work/standards/access-control/"
+    );
+    assert_eq!(access["fields"]["level"], "mandatory");
+    assert!(
+        access["referenced_as"]["Taught by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["title"] == "Spotting phishing")
+    );
+    let modules: serde_json::Value = serde_json::from_str(&read("api/modules.json")).unwrap();
+    let ransomware = modules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Ransomware")
+        .unwrap();
+    assert_eq!(ransomware["relationships"]["teaches"][0]["id"], "SEC-007");
+    // The schema is strict enough to catch a wrong value.
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("api/standards.schema.json")).unwrap();
+    let mut wrong = standards.clone();
+    wrong["items"][0]["fields"]["level"] = serde_json::json!("optional");
+    assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&wrong));
+    let glossary: serde_json::Value = serde_json::from_str(&read("api/glossary.json")).unwrap();
+    assert!(
+        glossary["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["abbreviation"] == "MFA" && t["avoid"][0] == "2FA")
+    );
+}
