@@ -331,9 +331,46 @@ pub fn page_value(
         "prev": link(site, config, prev),
         "next": link(site, config, next),
         "children": children,
+        "banner": banner(site, config, i),
         "extra": p.extra,
         "breadcrumbs": breadcrumbs(site, config, path),
     })
+}
+
+/// Lifecycle states that put a banner at the top of a page, from the `status` taxonomy.
+const RETIRED: &[&str] = &["deprecated", "superseded", "withdrawn"];
+const UNFINISHED: &[&str] = &["draft", "consultation"];
+
+/// A banner for a page whose `status` says it is retired or not yet in force, naming what
+/// replaces it (the pages whose `supersedes` field points at it).
+fn banner(site: &Site, config: &Config, i: usize) -> Value {
+    let p = &site.pages[i];
+    let Some(status) = p
+        .taxonomies
+        .get("status")
+        .and_then(|t| t.first())
+        .map(|(s, _)| s.as_str())
+    else {
+        return Value::Null;
+    };
+    let lower = status.to_lowercase();
+    let what = config
+        .collection_named(p.collection.as_deref())
+        .map_or("page".to_string(), |c| c.singular.clone());
+    if RETIRED.contains(&lower.as_str()) {
+        let successors: Vec<Value> = site
+            .references
+            .iter()
+            .enumerate()
+            .filter(|(_, refs)| refs.get("supersedes").is_some_and(|t| t.contains(&i)))
+            .map(|(j, _)| link(site, config, Some(j)))
+            .collect();
+        json!({"kind": "retired", "title": format!("This {what} is {lower}"), "successors": successors})
+    } else if UNFINISHED.contains(&lower.as_str()) {
+        json!({"kind": "unfinished", "title": format!("This {what} is a {lower}: it is not yet in force"), "successors": []})
+    } else {
+        Value::Null
+    }
 }
 
 /// Pages as `{title, path}` links.

@@ -658,3 +658,32 @@ fn open_data_matches_its_own_schemas() {
             .any(|t| t["abbreviation"] == "MFA" && t["avoid"][0] == "2FA")
     );
 }
+
+#[test]
+fn retired_and_draft_standards_say_so_and_name_their_successor() {
+    let site = crate::support::TestSite::new();
+    site.file(
+        "canon.toml",
+        "[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\" }\nsupersedes = { type = \"reference\", collection = \"standards\", acyclic = true, inverse = \"Superseded by\" }\n[taxonomies.status]\nterms = [\"Draft\", \"Active\", \"Superseded\"]\n",
+    );
+    site.file(
+        "content/standards/old.md",
+        "---\ntitle: Remote access (2019)\nid: SEC-090\nstatus: [Superseded]\n---\nOld.\n",
+    );
+    site.file("content/standards/new.md", "---\ntitle: Remote access\nid: SEC-091\nsupersedes: SEC-090\nstatus: [Active]\n---\nNew.\n");
+    site.file("content/standards/next.md", "---\ntitle: Remote access (next)\nid: SEC-092\nstatus: [Draft]\ndraft: false\n---\nSoon.\n");
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let old = site.output("standards/old/index.html");
+    assert!(old.contains("<div class=\"banner banner--retired\" role=\"note\">\n    <p class=\"banner__title\">This standard is superseded.</p>\n    <p>Use <a href=\"../new/\">Remote access</a> instead.</p>"), "{old}");
+    assert!(old.contains("<dt>Superseded by</dt>"));
+    assert!(
+        site.output("standards/next/index.html")
+            .contains("This standard is a draft: it is not yet in force.")
+    );
+    assert!(
+        !site
+            .output("standards/new/index.html")
+            .contains("class=\"banner")
+    );
+}
