@@ -19,6 +19,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::validate::Page;
 use urls::{join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix};
 
+/// The field naming the page a page replaces.
+pub const SUPERSEDES: &str = "supersedes";
+/// The field naming the page that replaces a page.
+pub const SUPERSEDED_BY: &str = "superseded_by";
+
 /// A reference from one page to another, with where it is written.
 type Edge = (usize, usize, Range<usize>);
 
@@ -575,6 +580,8 @@ impl Site {
         let mut all = Vec::new();
         // Edges of fields that must not loop, by (collection, field).
         let mut edges: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
+        // (is `supersedes`, from, to, span) for every `supersedes` / `superseded_by` reference.
+        let mut succession: Vec<(bool, usize, usize, Range<usize>)> = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
             let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
@@ -594,6 +601,9 @@ impl Site {
                 for (target, span) in value.strings_with_spans() {
                     match self.find_reference(&target, p, filter, &ids) {
                         Ok(t) => {
+                            if name == SUPERSEDES || name == SUPERSEDED_BY {
+                                succession.push((name == SUPERSEDES, i, t, span.clone()));
+                            }
                             if spec.acyclic {
                                 edges
                                     .entry((c.name.clone(), name.clone()))
@@ -645,11 +655,51 @@ impl Site {
         for ((_, field), list) in edges {
             self.report_cycles(&field, &list, diags);
         }
+        self.check_succession(&succession, config, diags);
         let mut by_id: Vec<(&str, &str, usize)> =
             ids.iter().map(|((c, id), &i)| (*id, *c, i)).collect();
         by_id.sort();
         for (id, _, i) in by_id {
             self.ids.entry(id.to_string()).or_insert(i);
+        }
+    }
+
+    /// Where a collection declares both `supersedes` and `superseded_by`, they must agree: a
+    /// page that supersedes another is listed as its successor there, and the other way round.
+    fn check_succession(
+        &self,
+        refs: &[(bool, usize, usize, Range<usize>)],
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) {
+        let both = |i: usize| {
+            config
+                .collection_named(self.pages[i].collection.as_deref())
+                .is_some_and(|c| {
+                    c.fields.contains_key(SUPERSEDES) && c.fields.contains_key(SUPERSEDED_BY)
+                })
+        };
+        for (forward, from, to, span) in refs {
+            if !both(*from) || !both(*to) {
+                continue;
+            }
+            let (back_field, this_field) = if *forward {
+                (SUPERSEDED_BY, SUPERSEDES)
+            } else {
+                (SUPERSEDES, SUPERSEDED_BY)
+            };
+            let agrees = self.references[*to]
+                .get(back_field)
+                .is_some_and(|t| t.contains(from));
+            if !agrees {
+                let (a, b) = (&self.pages[*from], &self.pages[*to]);
+                diags.push(
+                    Diagnostic::error("schema/succession", format!("“{}” lists “{}” under `{this_field}`, but “{}” does not list it under `{back_field}`", a.title, b.title, b.title))
+                        .label(a.file, span.clone(), "one side only")
+                        .secondary(b.file, b.matter_open.clone(), "add it here")
+                        .help(format!("add `{back_field}` to {}, or remove this reference", b.rel)),
+                );
+            }
         }
     }
 
