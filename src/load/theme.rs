@@ -12,7 +12,7 @@ macro_rules! theme_files {
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html",
     "glossary.html", "home.html",
     "iso27001.html", "macros.html", "page.html",
-    "reviews.html", "search.html",
+    "requirements.html", "reviews.html", "search.html",
     "section.html", "taxonomy.html", "term.html");
 
 /// Static files: (path under the output folder, bytes).

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::graph::Graph;
+use super::markdown::requirements::Requirement;
 use crate::config::{Collection, Config, FieldKind};
 use crate::resolve::Site;
 
@@ -12,12 +13,18 @@ use crate::resolve::Site;
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Every open-data file as (output path, JSON text).
-pub fn files(site: &Site, config: &Config, graph: &Graph) -> Vec<(String, String)> {
+/// `requirements[i]` are page `i`'s numbered requirements.
+pub fn files(
+    site: &Site,
+    config: &Config,
+    graph: &Graph,
+    requirements: &[&[Requirement]],
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in config.collections.values() {
         out.push((
             format!("api/{}.json", c.name),
-            pretty(&collection(site, config, graph, c)),
+            pretty(&collection(site, config, graph, requirements, c)),
         ));
         out.push((
             format!("api/{}.schema.json", c.name),
@@ -56,7 +63,13 @@ fn pretty(v: &Value) -> String {
     s
 }
 
-fn collection(site: &Site, config: &Config, graph: &Graph, c: &Collection) -> Value {
+fn collection(
+    site: &Site,
+    config: &Config,
+    graph: &Graph,
+    requirements: &[&[Requirement]],
+    c: &Collection,
+) -> Value {
     let mut items = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         if !site.own_page[i] || p.collection.as_deref() != Some(c.name.as_str()) {
@@ -118,6 +131,14 @@ fn collection(site: &Site, config: &Config, graph: &Graph, c: &Collection) -> Va
             "taxonomies": taxonomies,
             "relationships": relationships,
             "referenced_as": inverse,
+            "requirements": requirements.get(i).copied().unwrap_or_default().iter().map(|r| json!({
+                "id": r.id,
+                "number": r.number,
+                "keyword": r.keyword,
+                "level": r.level,
+                "text": r.text,
+                "url": format!("{}#{}", config.absolute_url(&site.paths[i]), r.id),
+            })).collect::<Vec<_>>(),
         }));
     }
     json!({"collection": c.name, "title": c.title, "description": c.description, "items": items})
@@ -206,7 +227,7 @@ fn collection_schema(config: &Config, c: &Collection) -> Value {
             "description": {"type": "string"},
             "items": {"type": "array", "items": {
                 "type": "object",
-                "required": ["title", "url", "source", "fields", "taxonomies", "relationships", "referenced_as"],
+                "required": ["title", "url", "source", "fields", "taxonomies", "relationships", "referenced_as", "requirements"],
                 "properties": {
                     "id": {"type": ["string", "null"]},
                     "title": {"type": "string"},
@@ -219,9 +240,27 @@ fn collection_schema(config: &Config, c: &Collection) -> Value {
                     "taxonomies": {"type": "object", "properties": taxonomies, "additionalProperties": false},
                     "relationships": {"type": "object", "properties": relationships, "additionalProperties": false},
                     "referenced_as": {"type": "object", "additionalProperties": {"type": "array", "items": link_schema()}},
+                    "requirements": {"type": "array", "items": requirement_schema()},
                 },
                 "additionalProperties": false,
             }},
+        },
+        "additionalProperties": false,
+    })
+}
+
+/// One numbered requirement.
+fn requirement_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["id", "number", "keyword", "level", "text", "url"],
+        "properties": {
+            "id": {"type": "string"},
+            "number": {"type": "integer", "minimum": 1},
+            "keyword": {"enum": ["MUST", "MUST NOT", "REQUIRED", "SHALL", "SHALL NOT", "SHOULD", "SHOULD NOT", "RECOMMENDED", "NOT RECOMMENDED", "MAY", "OPTIONAL"]},
+            "level": {"enum": ["must", "must-not", "should", "should-not", "may"]},
+            "text": {"type": "string"},
+            "url": {"type": "string"},
         },
         "additionalProperties": false,
     })

@@ -328,6 +328,7 @@ pub fn page_value(
         "backlinks": links(site, config, &graph.backlinks[i]),
         "related": graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
         "toc": body.toc,
+        "requirements": body.requirements,
         "prev": link(site, config, prev),
         "next": link(site, config, next),
         "children": children,

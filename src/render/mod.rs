@@ -42,6 +42,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "page-topics",
     "pagination",
     "in-this-section",
+    "requirements-summary",
 ];
 
 /// One generated file.
@@ -146,6 +147,7 @@ enum Job {
     Search,
     Reviews,
     Controls,
+    Requirements,
     NotFound,
 }
 
@@ -358,14 +360,20 @@ pub fn render(
     }
     let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
     let graph = graph::Graph::new(site, config, &links);
+    let has_requirements = templates.has("requirements.html")
+        && bodies.iter().any(|b| !b.main.requirements.is_empty());
     let jobs = jobs(
         site,
         config.search && templates.has("search.html"),
         config.has_reviews() && templates.has("reviews.html"),
         config.control_field().is_some() && templates.has("iso27001.html"),
+        has_requirements,
     );
     progress.set_length(jobs.len() as u64);
-    let site_value = context::site_value(site, config);
+    let mut site_value = context::site_value(site, config);
+    if has_requirements {
+        site_value["requirements"] = config.rooted(REQUIREMENTS_PATH).into();
+    }
     let renderer = Renderer {
         site,
         config,
@@ -433,14 +441,32 @@ pub fn render(
     }
     cache.pages = pages;
     files.extend(aliases(site, config));
-    files.extend(site_files(site, config));
+    // Generated listings are pages readers look for, so the sitemap names them.
+    let generated: Vec<&str> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Controls => Some("/iso27001/"),
+            Job::Requirements => Some(REQUIREMENTS_PATH),
+            Job::Reviews => Some("/reviews/"),
+            _ => None,
+        })
+        .collect();
+    files.extend(site_files(site, config, &generated));
     files.extend(
-        api::files(site, config, &graph)
-            .into_iter()
-            .map(|(path, text)| OutputFile {
-                path,
-                contents: Arc::from(text.into_bytes()),
-            }),
+        api::files(
+            site,
+            config,
+            &graph,
+            &bodies
+                .iter()
+                .map(|b| b.main.requirements.as_slice())
+                .collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|(path, text)| OutputFile {
+            path,
+            contents: Arc::from(text.into_bytes()),
+        }),
     );
     let assets: Vec<Asset> = assets
         .into_iter()
@@ -686,6 +712,11 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         .as_ref()
         .map(|g| config.rooted(&g.path))
         .unwrap_or_default();
+    let requirement_prefix = config
+        .collection_named(p.collection.as_deref())
+        .and_then(|c| c.id_field.as_ref())
+        .and_then(|f| p.fields.get(f))
+        .and_then(|v| v.value.as_str());
     let cx = MdContext {
         file: p.file,
         offset: p.body.start,
@@ -702,6 +733,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
             && p.glossary.is_none(),
         lint: config.glossary.as_ref().is_some_and(|g| g.lint),
         lift_title: true,
+        requirement_prefix,
     };
     let main = markdown::render(p.body_text(), &cx);
     let mut text_fields = Vec::new();
@@ -713,6 +745,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
             if let Some(text) = p.fields.get(name).and_then(|v| v.value.as_str()) {
                 let field_cx = MdContext {
                     lift_title: false,
+                    requirement_prefix: None,
                     ..cx
                 };
                 let r = markdown::render(
@@ -729,7 +762,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     Body { main, text_fields }
 }
 
-fn jobs(site: &Site, search: bool, reviews: bool, controls: bool) -> Vec<Job> {
+fn jobs(site: &Site, search: bool, reviews: bool, controls: bool, requirements: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for i in 0..site.pages.len() {
         if site.own_page[i] {
@@ -761,6 +794,9 @@ fn jobs(site: &Site, search: bool, reviews: bool, controls: bool) -> Vec<Job> {
     if controls {
         jobs.push(Job::Controls);
     }
+    if requirements {
+        jobs.push(Job::Requirements);
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -775,7 +811,48 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
+/// Where the site-wide list of requirements is.
+pub const REQUIREMENTS_PATH: &str = "/requirements/";
+
 impl<'a> Renderer<'a> {
+    /// The `requirements` value: every requirement of every page, by page id then number,
+    /// with the count at each level for the filter.
+    fn requirements_value(&self) -> Value {
+        let (site, config) = (self.site, self.config);
+        let mut pages: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.own_page[i] && !self.bodies[i].main.requirements.is_empty())
+            .collect();
+        pages.sort_by_key(|&i| &self.bodies[i].main.requirements[0].id[..]);
+        let mut items = Vec::new();
+        for i in pages {
+            let mut reqs: Vec<_> = self.bodies[i].main.requirements.iter().collect();
+            reqs.sort_by_key(|r| r.number);
+            let path = config.rooted(&site.paths[i]);
+            for r in reqs {
+                let mut v = serde_json::to_value(r).unwrap_or_default();
+                v["href"] = format!("{path}#{}", r.id).into();
+                v["page_title"] = site.pages[i].title.clone().into();
+                v["page_path"] = path.clone().into();
+                items.push(v);
+            }
+        }
+        let levels: Vec<Value> = markdown::requirements::LEVELS
+            .iter()
+            .map(|(level, label)| {
+                let count = items.iter().filter(|v| v["level"] == *level).count();
+                serde_json::json!({"level": level, "label": label, "count": count})
+            })
+            .filter(|v| v["count"] != 0)
+            .collect();
+        serde_json::json!({
+            "items": items,
+            "levels": levels,
+            "path": config.rooted(REQUIREMENTS_PATH),
+            "permalink": config.absolute_url(REQUIREMENTS_PATH),
+            "breadcrumbs": context::breadcrumbs(site, config, REQUIREMENTS_PATH),
+        })
+    }
+
     /// A mark standing for page `i`'s body, remembered so the body can replace it later.
     fn mark_body(&self, name: &str, i: usize, bodies: &mut Vec<(String, &'a str, u64)>) -> String {
         let m = mark(name);
@@ -947,6 +1024,13 @@ impl<'a> Renderer<'a> {
                 cx.insert("reviews", &context::reviews_value(site, config));
                 ("reviews.html".to_string(), "/reviews/".to_string())
             }
+            Job::Requirements => {
+                cx.insert("requirements", &self.requirements_value());
+                (
+                    "requirements.html".to_string(),
+                    REQUIREMENTS_PATH.to_string(),
+                )
+            }
             Job::NotFound => {
                 cx.insert("inline_css", self.stylesheet);
                 ("404.html".to_string(), "/404.html".to_string())
@@ -1051,8 +1135,14 @@ fn alias_dir(alias: &str) -> &str {
     }
 }
 
-fn site_files(site: &Site, config: &Config) -> Vec<OutputFile> {
-    let mut entries = Vec::new();
+fn site_files(site: &Site, config: &Config, generated: &[&str]) -> Vec<OutputFile> {
+    let mut entries: Vec<feeds::SitemapEntry> = generated
+        .iter()
+        .map(|path| feeds::SitemapEntry {
+            path: path.to_string(),
+            lastmod: None,
+        })
+        .collect();
     for (i, p) in site.pages.iter().enumerate() {
         if site.own_page[i] {
             entries.push(feeds::SitemapEntry {

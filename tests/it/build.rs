@@ -687,3 +687,46 @@ fn retired_and_draft_standards_say_so_and_name_their_successor() {
             .contains("class=\"banner")
     );
 }
+
+#[test]
+fn standards_number_their_requirements() {
+    let page = read("standards/access-control/index.html");
+    // Explicit numbers hold; the unnumbered MAY takes the next free number.
+    assert!(
+        page.contains("<li class=\"requirement requirement--must-not\" id=\"SEC-001.2\"><a class=\"requirement__id\" href=\"#SEC-001.2\" aria-label=\"Requirement SEC-001.2\">SEC-001.2</a> <strong class=\"requirement__keyword requirement__keyword--must-not\">MUST NOT</strong> use shared accounts"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"SEC-001.13\""), "{page}");
+    assert!(page.contains("<h2 id=\"requirements-summary\">Requirements in this standard</h2>"));
+    assert!(page.contains("<td><a href=\"#SEC-001.6\">SEC-001.6</a></td>"));
+    // Prose that says "must" is not a requirement.
+    assert!(page.contains("Access to them must be limited"));
+    assert!(!page.contains("id=\"SEC-001.14\""));
+    let all = read("requirements/index.html");
+    let rows = all.matches("class=\"requirements__row ").count();
+    assert_eq!(rows, 20, "13 in access control, 7 in backup and recovery");
+    assert!(
+        all.contains("<input type=\"checkbox\" id=\"level-should\" checked> Should (2)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("href=\"../standards/access-control/index.html#SEC-001.1\""),
+        "{all}"
+    );
+    // Access control (SEC-001) comes before backup (SEC-007).
+    assert!(all.find("SEC-001.1<").unwrap() < all.find("SEC-007.1<").unwrap());
+    assert!(read("sitemap.xml").contains("/how-we-work/requirements/</loc>"));
+    let standards: serde_json::Value = serde_json::from_str(&read("api/standards.json")).unwrap();
+    let backup = standards["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "SEC-007")
+        .unwrap();
+    assert_eq!(backup["requirements"][6]["id"], "SEC-007.7");
+    assert_eq!(backup["requirements"][6]["level"], "should");
+    assert_eq!(
+        backup["requirements"][6]["url"],
+        "https://example.org/how-we-work/standards/backup-and-recovery/#SEC-007.7"
+    );
+}

@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod code;
 pub mod headings;
 pub mod links;
+pub mod requirements;
 pub mod terms;
 
 use std::ops::Range;
@@ -51,6 +52,8 @@ pub struct Context<'a> {
     pub lint: bool,
     /// Lift a leading `#` heading out of the body (for pages; not for text fields).
     pub lift_title: bool,
+    /// The page's id, when its requirements are numbered (`SEC-004`).
+    pub requirement_prefix: Option<&'a str>,
 }
 
 /// A rendered body.
@@ -68,6 +71,8 @@ pub struct Rendered {
     pub links: LinkReport,
     /// Glossary entries the body uses.
     pub terms: Vec<usize>,
+    /// Numbered requirements, in page order.
+    pub requirements: Vec<requirements::Requirement>,
 }
 
 /// The Markdown extensions canon turns on.
@@ -90,6 +95,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let (events, links) = links::apply(events, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
+    let (events, requirements) = requirements::apply(events, cx, &mut diags);
     let (events, toc, heading) = headings::apply(events, cx);
     let (events, terms) = terms::apply(events, body, cx, &mut diags);
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -101,6 +107,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         diags,
         links,
         terms,
+        requirements,
     }
 }
 
@@ -185,6 +192,7 @@ pub(crate) mod tests {
             autolink: false,
             lint: false,
             lift_title: true,
+            requirement_prefix: Some("SEC-004"),
         };
         render(body, &cx)
     }
