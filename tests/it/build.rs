@@ -704,9 +704,12 @@ fn standards_number_their_requirements() {
     assert!(!page.contains("id=\"SEC-001.14\""));
     let all = read("requirements/index.html");
     let rows = all.matches("class=\"requirements__row ").count();
-    assert_eq!(rows, 20, "13 in access control, 7 in backup and recovery");
+    assert_eq!(
+        rows, 28,
+        "13 in access control, 7 in backup and recovery, 8 in incident response"
+    );
     assert!(
-        all.contains("<input type=\"checkbox\" id=\"level-should\" checked> Should (2)"),
+        all.contains("<input type=\"checkbox\" id=\"level-should\" checked> Should (3)"),
         "{all}"
     );
     assert!(
