@@ -26,6 +26,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Build in memory, serve on this computer, and rebuild and reload on every save.
     Serve(ServeArgs),
+    /// Check the site, then record every requirement id it publishes in requirements.lock,
+    /// so later builds warn when an automatic number would move one.
+    Lock(CheckArgs),
     /// Create a new site in DIR from the default theme, with one page of each collection.
     Init {
         /// Folder to create (must be empty or absent).

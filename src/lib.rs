@@ -14,6 +14,7 @@ pub mod controls;
 pub mod diagnostics;
 pub mod load;
 pub mod pipeline;
+pub mod published;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

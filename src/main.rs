@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             "checked",
         ),
         Command::Serve(args) => canon::serve::serve(args.options()).map(|()| 0),
+        Command::Lock(args) => lock(args.options(false), args.common.format),
         Command::Init { dir } => scaffold::init(dir).map(|msg| {
             say(&msg);
             0
@@ -53,6 +54,12 @@ fn say(line: &str) {
 
 fn run(opts: BuildOptions, format: Format, verb: &str) -> anyhow::Result<u8> {
     let report = pipeline::build(&opts)?;
+    emit(&report, format);
+    say(&report.summary(verb));
+    Ok(report.exit_code() as u8)
+}
+
+fn emit(report: &pipeline::Report, format: Format) {
     let style = match format {
         Format::Rich => Style::Rich,
         Format::Short => Style::Short,
@@ -63,6 +70,17 @@ fn run(opts: BuildOptions, format: Format, verb: &str) -> anyhow::Result<u8> {
         style,
         std::io::stderr().is_terminal(),
     );
-    say(&report.summary(verb));
+}
+
+fn lock(opts: BuildOptions, format: Format) -> anyhow::Result<u8> {
+    let (report, written) = pipeline::lock(&opts)?;
+    emit(&report, format);
+    say(&report.summary("checked"));
+    if let Some(path) = written {
+        say(&format!(
+            "canon: recorded the published requirement ids in {}",
+            path.display()
+        ));
+    }
     Ok(report.exit_code() as u8)
 }

@@ -151,6 +151,49 @@ pub fn load_config(
     Ok(Some(config))
 }
 
+/// Compares the site's requirements with `requirements.lock`, when the site has one.
+fn check_published(
+    config: &Config,
+    output: &SiteOutput,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<()> {
+    let path = config.root.join(crate::published::LOCK_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let file = sources.add(
+        crate::published::LOCK_FILE,
+        std::sync::Arc::from(text.as_str()),
+    );
+    let mut found = Vec::new();
+    let lock = crate::published::parse(&text, file, &mut found);
+    let rows: Vec<_> = output.requirements.iter().map(|(f, r)| (*f, r)).collect();
+    crate::published::check(&lock, file, &rows, &mut found);
+    diags.extend(found);
+    Ok(())
+}
+
+/// Records the site's requirement ids in `requirements.lock` (`canon lock`): checks the site
+/// first and writes nothing when it has errors.
+pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
+    let mut session = Session::new(BuildOptions {
+        write: false,
+        ..opts.clone()
+    });
+    let (report, output, config) = session.run()?;
+    let (Some(output), Some(config), false) = (output, config, report.diags.has_errors()) else {
+        return Ok((report, None));
+    };
+    let rows: Vec<_> = output.requirements.iter().map(|(f, r)| (*f, r)).collect();
+    let path = config.root.join(crate::published::LOCK_FILE);
+    std::fs::write(&path, crate::published::write(&rows))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok((report, Some(path)))
+}
+
 /// Runs the whole pipeline once: builds, and writes when `opts.write` and there are no errors.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     let mut session = Session::new(opts.clone());
@@ -251,6 +294,9 @@ fn run(
         &mut diags,
     );
     progress.finish_and_clear();
+    if let Some(out) = &output {
+        check_published(&config, out, &mut sources, &mut diags)?;
+    }
     if opts.strict {
         diags.promote_warnings();
     }

@@ -65,6 +65,11 @@ pub struct SiteOutput {
     pub external_links: usize,
     /// What the search index is built from, when the site has search.
     pub search: Option<crate::search::Input>,
+    /// Every numbered requirement, with its page's file.
+    pub requirements: Vec<(
+        crate::diagnostics::FileId,
+        markdown::requirements::Requirement,
+    )>,
 }
 
 /// Resolves links written in one page.
@@ -359,6 +364,17 @@ pub fn render(
         }
     }
     let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
+    let requirements: Vec<_> = bodies
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.own_page[*i])
+        .flat_map(|(i, b)| {
+            b.main
+                .requirements
+                .iter()
+                .map(move |r| (site.pages[i].file, r.clone()))
+        })
+        .collect();
     let graph = graph::Graph::new(site, config, &links);
     let has_requirements = templates.has("requirements.html")
         && bodies.iter().any(|b| !b.main.requirements.is_empty());
@@ -480,6 +496,7 @@ pub fn render(
             assets,
             external_links: external,
             search: None,
+            requirements,
         });
     }
     let all_files: HashSet<String> = files
@@ -544,6 +561,7 @@ pub fn render(
         assets,
         external_links: external,
         search,
+        requirements,
     })
 }
 

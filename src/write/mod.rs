@@ -290,6 +290,7 @@ mod tests {
             }],
             external_links: 0,
             search: None,
+            requirements: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ fn every_command_has_help() {
         vec!["check", "--help"],
         vec!["init", "--help"],
         vec!["new", "--help"],
+        vec!["lock", "--help"],
     ] {
         let out = std::process::Command::new(BIN)
             .args(&args)
@@ -150,4 +151,69 @@ fn readme_lists_every_diagnostic_code() {
             "README does not list `{code}`"
         );
     }
+}
+
+#[test]
+fn lock_records_requirement_ids_and_check_warns_when_one_shifts() {
+    let site = TestSite::new();
+    let standard = |extra: &str| {
+        format!(
+            "---\ntitle: Keys\nid: SEC-010\n---\n\n## Requirements\n\n{extra}- MUST rotate keys every year.\n- [2] MUST NOT reuse keys.\n- SHOULD use a hardware security module.\n"
+        )
+    };
+    site.file(
+        "canon.toml",
+        "[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\", required = true }\n",
+    )
+    .file("content/standards/keys.md", &standard(""));
+    let run = site.run(&["lock"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("requirements.lock"), "{}", run.stderr);
+    let lock = std::fs::read_to_string(site.root().join("requirements.lock")).unwrap();
+    let ids: Vec<&str> = lock
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["SEC-010.1", "SEC-010.2", "SEC-010.3"], "{lock}");
+    assert!(!site.root().join("public").exists(), "lock writes no site");
+    // Unchanged: clean under --strict.
+    assert_eq!(site.run(&["check", "--strict"]).code, 0);
+    // A new first requirement takes 1, so the automatic numbers after it move (the fixed
+    // `[2]` stays): rotation goes from 1 to 3 and the module rule from 3 to 4.
+    site.file(
+        "content/standards/keys.md",
+        &standard("- MUST name an owner for every key.\n"),
+    );
+    let run = site.run(&["check", "--format", "short"]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    assert!(
+        run.stderr.contains("content/standards/keys.md:9:1: warning[requirements/shifted]: this requirement was published as SEC-010.1, but its automatic number now makes it SEC-010.3"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("keys.md:11:1: warning[requirements/shifted]: this requirement was published as SEC-010.3, but its automatic number now makes it SEC-010.4"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("writing `[1]` before the keyword"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("0 errors, 2 warnings"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.run(&["check", "--strict"]).code, 1);
+    // Fixing the number settles it; dropping a published requirement is reported at the lock.
+    site.file(
+        "content/standards/keys.md",
+        "---\ntitle: Keys\nid: SEC-010\n---\n\n- [1] MUST rotate keys every year.\n- [2] MUST NOT reuse keys.\n",
+    );
+    let run = site.run(&["check", "--format", "short"]);
+    assert!(
+        run.stderr.contains("requirements.lock:5:1: warning[requirements/removed]: published requirement SEC-010.3 is no longer in the site"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("shifted"), "{}", run.stderr);
 }
