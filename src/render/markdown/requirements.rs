@@ -8,7 +8,7 @@
 //! of published requirements keeps them stable when others are added before them. Only
 //! capitals count (RFC 8174): "must" in prose is prose.
 
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{Context, Spanned, escape_html};
 use crate::diagnostics::Diagnostic;
@@ -144,13 +144,23 @@ fn candidates(events: &[Spanned<'_>]) -> Vec<Candidate> {
     out
 }
 
-/// The plain text of the block opened at `start`, up to its end or a nested list.
+/// The plain text of the block opened at `start`: its first paragraph, without nested lists,
+/// tables or code.
 fn plain_text(events: &[Spanned<'_>], start: usize) -> String {
     let mut text = String::new();
     let mut depth = 0usize;
     for (ev, _) in &events[start + 1..] {
         match ev {
-            Event::Start(Tag::List(_)) => break,
+            Event::Start(Tag::Paragraph) if text.is_empty() => depth += 1,
+            Event::Start(
+                Tag::Paragraph
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock,
+            ) => break,
+            Event::End(TagEnd::Paragraph) => break,
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
             Event::End(_) => depth -= 1,
@@ -371,6 +381,18 @@ mod render_tests {
         assert!(r.html.contains("<li>Teams decide.</li>"));
         assert!(r.html.contains("<p>Intro that MUST not count.</p>"));
         assert!(r.diags.is_empty(), "{:?}", r.diags);
+    }
+
+    #[test]
+    fn the_text_is_the_first_paragraph() {
+        let r = render_str(
+            "- MUST fix within these times:\n\n  | A | B |\n  |---|---|\n  | 1 | 2 |\n\n  More detail.\n- MAY *defer* with `approval`:\n  - nested\n",
+        );
+        let texts: Vec<_> = r.requirements.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["MUST fix within these times:", "MAY defer with approval:"]
+        );
     }
 
     #[test]
