@@ -326,3 +326,49 @@ fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
             .contains("result")
     );
 }
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn a_real_browser_checks_quiz_answers_instantly() {
+    let mut session = session(&crate::support::repo());
+    let port = session.port;
+    let page = &mut session.page;
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/modules/spotting-phishing/")}),
+    );
+    // The script shows the buttons it drives; without it they stay hidden.
+    page.wait_until(
+        "document.readyState === 'complete' && !document.querySelector('.quiz__check').hidden",
+    );
+    let first = "document.querySelectorAll('[data-quiz-question]')[0]";
+    page.eval(&format!("{first}.querySelector('.quiz__check').click()"));
+    page.wait_until(&format!(
+        "{first}.querySelector('.quiz__result').innerText === 'Choose an answer first.'"
+    ));
+    // A wrong answer shows its own feedback and says so.
+    page.eval(&format!("{first}.querySelectorAll('input')[0].click()"));
+    page.eval(&format!("{first}.querySelector('.quiz__check').click()"));
+    page.wait_until(&format!(
+        "{first}.querySelector('.quiz__result').innerText.startsWith('Not quite')"
+    ));
+    assert_eq!(
+        page.eval(&format!(
+            "{first}.querySelectorAll('.quiz__feedback')[0].hidden"
+        )),
+        json!(false)
+    );
+    // The right one.
+    page.eval(&format!("{first}.querySelectorAll('input')[1].click()"));
+    page.eval(&format!("{first}.querySelector('.quiz__check').click()"));
+    page.wait_until(&format!(
+        "{first}.querySelector('.quiz__result').innerText === 'Correct.'"
+    ));
+    assert_eq!(
+        page.eval(&format!(
+            "{first}.querySelectorAll('.quiz__feedback')[0].hidden"
+        )),
+        json!(true),
+        "the feedback of an answer no longer chosen is hidden again"
+    );
+}

@@ -222,14 +222,15 @@ fn nothing_loads_from_another_origin() {
         ] {
             assert!(!html.contains(attr), "{f} contains {attr}");
         }
-        // The one script is the site's own search client, deferred, by a relative URL: pages
-        // read the same without it.
+        // The only scripts are the site's own search client and quiz checker, deferred, by a
+        // relative URL: pages read the same without them.
         for script in html.split("<script").skip(1) {
             let same_site = !script.starts_with(" src=\"/")
                 || (f == "404.html" && script.starts_with(" src=\"/how-we-work/"));
             assert!(
                 script.starts_with(" src=\"")
-                    && script.contains("search.js\" defer></script>")
+                    && (script.contains("search.js\" defer></script>")
+                        || script.contains("quiz.js\" defer></script>"))
                     && same_site,
                 "{f}: <script{}",
                 &script[..60.min(script.len())]
@@ -728,5 +729,22 @@ fn standards_number_their_requirements() {
     assert_eq!(
         backup["requirements"][6]["url"],
         "https://example.org/how-we-work/standards/backup-and-recovery/#SEC-007.7"
+    );
+}
+
+#[test]
+fn modules_have_self_check_questions_that_work_without_script() {
+    let page = read("modules/spotting-phishing/index.html");
+    assert_eq!(page.matches("data-quiz-question").count(), 2);
+    assert!(page.contains("<section class=\"quiz\" aria-label=\"Check your understanding\">"));
+    assert!(page.contains("<details class=\"quiz__answer\">\n<summary>Show the answer</summary>\n<p>The right answer is <strong>Report it with the Report phishing button, without clicking the link</strong>.</p>"), "{page}");
+    assert!(
+        page.contains("type=\"checkbox\" name=\"quiz-1-2\""),
+        "{page}"
+    );
+    assert!(page.contains("<script src=\"../../quiz.js\" defer></script>"));
+    assert!(
+        !read("modules/ransomware/index.html").contains("quiz.js"),
+        "only pages with a quiz load the script"
     );
 }

@@ -83,7 +83,7 @@ impl Highlighter {
 }
 
 /// The language named by a fence's info string: its first word (`rust,ignore` -> `rust`).
-fn fence_lang(info: &str) -> &str {
+pub(super) fn fence_lang(info: &str) -> &str {
     let info = info.trim().trim_start_matches('{').trim_start_matches('.');
     info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}')
         .next()

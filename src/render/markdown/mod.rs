@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod code;
 pub mod headings;
 pub mod links;
+pub mod quiz;
 pub mod requirements;
 pub mod terms;
 
@@ -73,6 +74,8 @@ pub struct Rendered {
     pub terms: Vec<usize>,
     /// Numbered requirements, in page order.
     pub requirements: Vec<requirements::Requirement>,
+    /// Self-check quizzes in the body.
+    pub quizzes: usize,
 }
 
 /// The Markdown extensions canon turns on.
@@ -93,6 +96,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         .into_offset_iter()
         .collect();
     let (events, links) = links::apply(events, cx, &mut diags);
+    let (events, quizzes) = quiz::apply(events, body, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
     let (events, requirements) = requirements::apply(events, cx, &mut diags);
@@ -108,6 +112,7 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
         links,
         terms,
         requirements,
+        quizzes,
     }
 }
 
