@@ -110,6 +110,10 @@ pub struct FieldSpec {
     /// For references: following them must never lead back to the start (prerequisites,
     /// supersedes).
     pub acyclic: bool,
+    /// For `references`: the targets are steps taken in the order listed (a learning path's
+    /// modules). They must not come before what their own acyclic references (prerequisites)
+    /// name, and each shows its place with previous and next.
+    pub sequence: bool,
     /// For strings and lists: values must come from this vocabulary shipped with canon
     /// (`iso27001`: the ISO/IEC 27001:2022 Annex A control numbers).
     pub vocabulary: Option<String>,
@@ -268,6 +272,8 @@ struct RawField {
     inverse: Option<String>,
     #[serde(default)]
     acyclic: bool,
+    #[serde(default)]
+    sequence: bool,
     vocabulary: Option<String>,
 }
 
@@ -627,6 +633,13 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
             ));
         }
     }
+    if f.sequence && !matches!(kind, FieldKind::References { .. }) {
+        return Err((
+            "`sequence` applies only to `references` fields".to_string(),
+            None,
+            kind_span,
+        ));
+    }
     let default = f.default.map(toml_to_json);
     Ok(FieldSpec {
         kind,
@@ -635,6 +648,7 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
         label: f.label.unwrap_or_else(|| sentence_case(name)),
         inverse: f.inverse,
         acyclic: f.acyclic,
+        sequence: f.sequence,
         vocabulary: f.vocabulary,
     })
 }

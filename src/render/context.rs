@@ -168,7 +168,8 @@ fn meta_rows(
     let Some(c) = config.collection_named(p.collection.as_deref()) else {
         return rows;
     };
-    for (name, spec) in &c.fields {
+    // A sequence is shown as numbered steps of its own.
+    for (name, spec) in c.fields.iter().filter(|(_, f)| !f.sequence) {
         let Some(v) = p.fields.get(name) else {
             continue;
         };
@@ -330,6 +331,24 @@ pub fn page_value(
         "related": graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
         "toc": body.toc,
         "requirements": body.requirements,
+        "steps_of": site.sequences[i].iter().map(|st| {
+            let link = |j: Option<usize>| j.map(|j| json!({"title": site.pages[j].title, "path": config.rooted(&site.paths[j])}));
+            json!({
+                "label": st.label,
+                "title": site.pages[st.owner].title,
+                "path": config.rooted(&site.paths[st.owner]),
+                "position": st.position,
+                "total": st.total,
+                "prev": link(st.prev),
+                "next": link(st.next),
+            })
+        }).collect::<Vec<_>>(),
+        "sequences": config.collection_named(p.collection.as_deref()).map(|c| {
+            c.fields.iter().filter(|(_, f)| f.sequence).filter_map(|(name, f)| {
+                let steps = site.references[i].get(name)?;
+                Some(json!({"label": f.label, "steps": steps.iter().map(|&j| card(site, config, j)).collect::<Vec<_>>()}))
+            }).collect::<Vec<_>>()
+        }).unwrap_or_default(),
         "quiz": body.quizzes > 0,
         "prev": link(site, config, prev),
         "next": link(site, config, next),

@@ -43,6 +43,9 @@ pub const RESERVED_IDS: &[&str] = &[
     "pagination",
     "in-this-section",
     "requirements-summary",
+    "steps-1",
+    "steps-2",
+    "steps-3",
 ];
 
 /// One generated file.
@@ -900,6 +903,7 @@ impl<'a> Renderer<'a> {
             &self.graph.backlinks[i],
             &self.graph.related[i],
             self.site.prev_next[i],
+            &self.site.sequences[i],
         )
             .hash(&mut h);
         h.finish()

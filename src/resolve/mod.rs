@@ -140,6 +140,8 @@ pub struct Site {
     pub references: Vec<IndexMap<String, Vec<usize>>>,
     /// Previous and next page within a collection.
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// The sequences (learning paths) each page is a step of.
+    pub sequences: Vec<Vec<Step>>,
     /// Section each page is in.
     pub section_of: Vec<usize>,
     /// Pages that are a section's index.
@@ -158,6 +160,26 @@ pub struct Site {
     keys: HashMap<String, usize>,
     section_keys: HashMap<String, usize>,
     assets: HashSet<String>,
+}
+
+/// A `sequence` field as written: (page, field, [(target, span)]).
+type Sequence = (usize, String, Vec<(usize, Range<usize>)>);
+
+/// A page's place in a sequence: a page whose `sequence` references field lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Step {
+    /// The page that lists the sequence (the learning path).
+    pub owner: usize,
+    /// The field's label.
+    pub label: String,
+    /// 1-based position.
+    pub position: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// The step before and after.
+    pub prev: Option<usize>,
+    /// The step after.
+    pub next: Option<usize>,
 }
 
 /// Resolves URLs and structure.
@@ -182,6 +204,7 @@ pub fn resolve(
         taxonomies: Vec::new(),
         references: vec![IndexMap::new(); pages.len()],
         prev_next: vec![(None, None); pages.len()],
+        sequences: vec![Vec::new(); pages.len()],
         section_of: vec![0; pages.len()],
         is_index: vec![false; pages.len()],
         own_page: vec![true; pages.len()],
@@ -582,6 +605,8 @@ impl Site {
         let mut edges: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
         // (is `supersedes`, from, to, span) for every `supersedes` / `superseded_by` reference.
         let mut succession: Vec<(bool, usize, usize, Range<usize>)> = Vec::new();
+        // (page, field, [(target, span)]) for every `sequence` field.
+        let mut sequences: Vec<Sequence> = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
             let Some(c) = config.collection_named(p.collection.as_deref()) else {
                 continue;
@@ -598,9 +623,11 @@ impl Site {
                     continue;
                 };
                 let mut targets = Vec::new();
+                let mut steps = Vec::new();
                 for (target, span) in value.strings_with_spans() {
                     match self.find_reference(&target, p, filter, &ids) {
                         Ok(t) => {
+                            steps.push((t, span.clone()));
                             if name == SUPERSEDES || name == SUPERSEDED_BY {
                                 succession.push((name == SUPERSEDES, i, t, span.clone()));
                             }
@@ -645,6 +672,9 @@ impl Site {
                         }
                     }
                 }
+                if spec.sequence {
+                    sequences.push((i, name.clone(), steps));
+                }
                 resolved.insert(name.clone(), targets);
             }
             all.push((i, resolved));
@@ -661,6 +691,68 @@ impl Site {
         by_id.sort();
         for (id, _, i) in by_id {
             self.ids.entry(id.to_string()).or_insert(i);
+        }
+        self.build_sequences(&sequences, config, diags);
+    }
+
+    /// Places each step of a sequence, after checking that no step comes before a page its own
+    /// acyclic references (prerequisites) name, and that none is listed twice.
+    fn build_sequences(
+        &mut self,
+        sequences: &[Sequence],
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) {
+        for (owner, field, steps) in sequences {
+            let p = &self.pages[*owner];
+            let mut position: HashMap<usize, usize> = HashMap::new();
+            for (k, (t, span)) in steps.iter().enumerate() {
+                if *position.entry(*t).or_insert(k) != k {
+                    diags.push(
+                        Diagnostic::error(
+                            "schema/sequence",
+                            format!("`{field}` lists “{}” twice", self.pages[*t].title),
+                        )
+                        .label(p.file, span.clone(), "listed again")
+                        .help("list each step once"),
+                    );
+                }
+            }
+            for (k, (t, span)) in steps.iter().enumerate() {
+                let target = &self.pages[*t];
+                let Some(c) = config.collection_named(target.collection.as_deref()) else {
+                    continue;
+                };
+                for (name, _) in c.fields.iter().filter(|(_, f)| f.acyclic) {
+                    for u in self.references[*t].get(name).into_iter().flatten() {
+                        if position.get(u).is_some_and(|&ku| ku > k) {
+                            diags.push(
+                                Diagnostic::error("schema/sequence", format!("`{field}` lists “{}” before “{}”, which it names under `{name}`", target.title, self.pages[*u].title))
+                                    .label(p.file, span.clone(), "too early")
+                                    .help(format!("move “{}” before “{}”", self.pages[*u].title, target.title)),
+                            );
+                        }
+                    }
+                }
+            }
+            let label = config
+                .collection_named(p.collection.as_deref())
+                .and_then(|c| c.fields.get(field))
+                .map_or_else(|| field.clone(), |f| f.label.clone());
+            let total = steps.len();
+            for (k, (t, _)) in steps.iter().enumerate() {
+                if position.get(t) != Some(&k) {
+                    continue;
+                }
+                self.sequences[*t].push(Step {
+                    owner: *owner,
+                    label: label.clone(),
+                    position: k + 1,
+                    total,
+                    prev: k.checked_sub(1).map(|j| steps[j].0),
+                    next: steps.get(k + 1).map(|s| s.0),
+                });
+            }
         }
     }
 

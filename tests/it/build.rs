@@ -41,7 +41,7 @@ fn example_site_builds_without_warnings_and_summarises() {
     let stderr = &example().1;
     assert!(
         stderr.contains(
-            "canon: built 80 pages (methods 6, standards 8, modules 6, glossary terms 54, other 6)"
+            "canon: built 83 pages (methods 6, standards 8, modules 6, paths 2, glossary terms 54, other 7)"
         ),
         "{stderr}"
     );
@@ -746,5 +746,43 @@ fn modules_have_self_check_questions_that_work_without_script() {
     assert!(
         !read("modules/ransomware/index.html").contains("quiz.js"),
         "only pages with a quiz load the script"
+    );
+}
+
+#[test]
+fn learning_paths_list_their_modules_in_order_and_modules_link_along_them() {
+    let path = read("paths/cyber-security-essentials/index.html");
+    let order: Vec<usize> = [
+        "Spotting phishing</a>",
+        "Passwords and multi-factor authentication</a>",
+        "Reporting incidents</a>",
+        "Information governance essentials</a>",
+    ]
+    .iter()
+    .map(|t| path.find(t).unwrap_or_else(|| panic!("{t} in {path}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(
+        path.contains(
+            "<h2 id=\"steps-1\">Modules, in order</h2>\n        <ol class=\"steps__list\">"
+        ),
+        "{path}"
+    );
+    let module = read("modules/passwords-and-mfa/index.html");
+    assert!(module.contains("<nav class=\"path-nav\" aria-label=\"Steps in Cyber security essentials\">\n    <p class=\"path-nav__where\">Step 2 of 4 in <a href=\"../../paths/cyber-security-essentials/index.html\">Cyber security essentials</a></p>"), "{module}");
+    assert!(module.contains("<a href=\"../spotting-phishing/index.html\"><span class=\"pagination__label\">Previous step</span> Spotting phishing</a>"));
+    // The first step of the other path has no previous step.
+    let remote = module
+        .split("aria-label=\"Steps in Working safely away from the office\"")
+        .nth(1)
+        .expect("second path");
+    let remote = &remote[..remote.find("</nav>").unwrap()];
+    assert!(
+        remote.contains("Step 1 of 4") && !remote.contains("Previous step"),
+        "{remote}"
+    );
+    assert!(
+        module.contains("<dt>Part of learning path</dt>"),
+        "{module}"
     );
 }
