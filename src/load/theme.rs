@@ -26,6 +26,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
     (
+        "progress.js",
+        include_bytes!("../../themes/default/static/progress.js"),
+    ),
+    (
         "quiz.js",
         include_bytes!("../../themes/default/static/quiz.js"),
     ),

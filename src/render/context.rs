@@ -75,6 +75,7 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
         "icon": config.rooted("/favicon.svg"),
         "feed": config.rooted("/atom.xml"),
         "quiz_script": config.rooted("/quiz.js"),
+        "progress_script": config.rooted("/progress.js"),
         "collections": collections,
         "sections": sections,
         "taxonomies": taxonomies,
@@ -149,6 +150,7 @@ pub fn card(site: &Site, config: &Config, i: usize) -> Value {
     json!({
         "title": p.title,
         "path": config.rooted(&site.paths[i]),
+        "permalink": config.absolute_url(&site.paths[i]),
         "description": p.description,
         "meta": meta,
         "date": date,

@@ -372,3 +372,38 @@ fn a_real_browser_checks_quiz_answers_instantly() {
         "the feedback of an answer no longer chosen is hidden again"
     );
 }
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn a_real_browser_keeps_learning_path_progress_locally() {
+    let mut session = session(&crate::support::repo());
+    let port = session.port;
+    let page = &mut session.page;
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/modules/passwords-and-mfa/")}),
+    );
+    // The script shows the toggle; without it the page has none.
+    page.wait_until(
+        "document.readyState === 'complete' && !document.querySelector('.path-progress').hidden",
+    );
+    page.eval("document.querySelector('.path-progress__toggle').click()");
+    page.wait_until(
+        "document.querySelector('.path-progress__toggle').getAttribute('aria-pressed') === 'true'",
+    );
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("http://127.0.0.1:{port}/paths/cyber-security-essentials/")}),
+    );
+    page.wait_until(
+        "document.readyState === 'complete' && !document.querySelector('.steps__progress').hidden",
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.steps__progress').innerText"),
+        json!("1 of 4 done (kept only in this browser)")
+    );
+    assert_eq!(
+        page.eval("Array.from(document.querySelectorAll('.steps__done')).map(e => !e.hidden)"),
+        json!([false, true, false, false])
+    );
+}

@@ -222,7 +222,7 @@ fn nothing_loads_from_another_origin() {
         ] {
             assert!(!html.contains(attr), "{f} contains {attr}");
         }
-        // The only scripts are the site's own search client and quiz checker, deferred, by a
+        // The only scripts are the site's own search client, quiz checker and path progress, deferred, by a
         // relative URL: pages read the same without them.
         for script in html.split("<script").skip(1) {
             let same_site = !script.starts_with(" src=\"/")
@@ -230,7 +230,8 @@ fn nothing_loads_from_another_origin() {
             assert!(
                 script.starts_with(" src=\"")
                     && (script.contains("search.js\" defer></script>")
-                        || script.contains("quiz.js\" defer></script>"))
+                        || script.contains("quiz.js\" defer></script>")
+                        || script.contains("progress.js\" defer data-site=\"https://example.org/how-we-work/\"></script>"))
                     && same_site,
                 "{f}: <script{}",
                 &script[..60.min(script.len())]
@@ -764,7 +765,7 @@ fn learning_paths_list_their_modules_in_order_and_modules_link_along_them() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(
         path.contains(
-            "<h2 id=\"steps-1\">Modules, in order</h2>\n        <ol class=\"steps__list\">"
+            "<h2 id=\"steps-1\">Modules, in order</h2>\n        <p class=\"steps__progress\" role=\"status\" hidden></p>\n        <ol class=\"steps__list\">"
         ),
         "{path}"
     );
