@@ -118,7 +118,10 @@ impl Page {
     fn wait_until(&mut self, expression: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while self.eval(expression) != json!(true) {
-            assert!(Instant::now() < deadline, "never true: {expression}");
+            if Instant::now() >= deadline {
+                let state = self.eval("JSON.stringify({url: location.href, ready: document.readyState, resources: performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus)})");
+                panic!("never true: {expression}\npage: {state}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -337,9 +340,11 @@ fn a_real_browser_checks_quiz_answers_instantly() {
         "Page.navigate",
         json!({"url": format!("http://127.0.0.1:{port}/modules/spotting-phishing/")}),
     );
-    // The script shows the buttons it drives; without it they stay hidden.
+    // The script shows the buttons it drives; without it they stay hidden. (Waits for the
+    // script, not the load event: under `serve` the load event sometimes stalls; see issue 4's
+    // follow-up note.)
     page.wait_until(
-        "document.readyState === 'complete' && !document.querySelector('.quiz__check').hidden",
+        "!!document.querySelector('.quiz__check') && !document.querySelector('.quiz__check').hidden",
     );
     let first = "document.querySelectorAll('[data-quiz-question]')[0]";
     page.eval(&format!("{first}.querySelector('.quiz__check').click()"));
@@ -385,7 +390,7 @@ fn a_real_browser_keeps_learning_path_progress_locally() {
     );
     // The script shows the toggle; without it the page has none.
     page.wait_until(
-        "document.readyState === 'complete' && !document.querySelector('.path-progress').hidden",
+        "!!document.querySelector('.path-progress') && !document.querySelector('.path-progress').hidden",
     );
     page.eval("document.querySelector('.path-progress__toggle').click()");
     page.wait_until(
@@ -396,7 +401,7 @@ fn a_real_browser_keeps_learning_path_progress_locally() {
         json!({"url": format!("http://127.0.0.1:{port}/paths/cyber-security-essentials/")}),
     );
     page.wait_until(
-        "document.readyState === 'complete' && !document.querySelector('.steps__progress').hidden",
+        "!!document.querySelector('.steps__progress') && !document.querySelector('.steps__progress').hidden",
     );
     assert_eq!(
         page.eval("document.querySelector('.steps__progress').innerText"),
