@@ -170,8 +170,7 @@ fn check_published(
     );
     let mut found = Vec::new();
     let lock = crate::published::parse(&text, file, &mut found);
-    let rows: Vec<_> = output.requirements.iter().map(|(f, r)| (*f, r)).collect();
-    crate::published::check(&lock, file, &rows, &mut found);
+    crate::published::check(&lock, file, &output.requirements, &mut found);
     diags.extend(found);
     Ok(())
 }
@@ -187,9 +186,8 @@ pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
     let (Some(output), Some(config), false) = (output, config, report.diags.has_errors()) else {
         return Ok((report, None));
     };
-    let rows: Vec<_> = output.requirements.iter().map(|(f, r)| (*f, r)).collect();
     let path = config.root.join(crate::published::LOCK_FILE);
-    std::fs::write(&path, crate::published::write(&rows))
+    std::fs::write(&path, crate::published::write(&output.requirements))
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok((report, Some(path)))
 }

@@ -4,7 +4,7 @@
 //! (`requirements/shifted`) and when a published id has gone (`requirements/removed`), so an
 //! id readers have cited never silently comes to mean something else.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::diagnostics::{Diagnostic, FileId};
@@ -87,8 +87,8 @@ pub fn parse(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Vec<Entry
 }
 
 /// The lock file for these requirements, ordered by id.
-pub fn write(requirements: &[(FileId, &Requirement)]) -> String {
-    let mut rows: Vec<&Requirement> = requirements.iter().map(|(_, r)| *r).collect();
+pub fn write(requirements: &[(FileId, Requirement)]) -> String {
+    let mut rows: Vec<&Requirement> = requirements.iter().map(|(_, r)| r).collect();
     rows.sort_by_key(|r| (prefix(&r.id), r.number));
     let mut out = String::from(HEADER);
     for r in rows {
@@ -108,16 +108,13 @@ fn prefix(id: &str) -> &str {
 pub fn check(
     lock: &[Entry],
     lock_file: FileId,
-    requirements: &[(FileId, &Requirement)],
+    requirements: &[(FileId, Requirement)],
     diags: &mut Vec<Diagnostic>,
 ) {
     let by_fingerprint: HashMap<&str, &Entry> =
         lock.iter().map(|e| (e.fingerprint.as_str(), e)).collect();
     let by_id: HashMap<&str, &Entry> = lock.iter().map(|e| (e.id.as_str(), e)).collect();
-    let current: HashMap<&str, ()> = requirements
-        .iter()
-        .map(|(_, r)| (r.id.as_str(), ()))
-        .collect();
+    let current: HashSet<&str> = requirements.iter().map(|(_, r)| r.id.as_str()).collect();
     for (file, r) in requirements {
         if r.explicit {
             continue;
@@ -146,7 +143,7 @@ pub fn check(
         }
     }
     for e in lock {
-        if !current.contains_key(e.id.as_str()) {
+        if !current.contains(e.id.as_str()) {
             diags.push(
                 Diagnostic::warning(
                     "requirements/removed",
@@ -192,7 +189,7 @@ mod tests {
             req("S-1.1", 1, "MUST a.", false),
             req("S-1.2", 2, "MUST b.", false),
         ];
-        let rows: Vec<(FileId, &Requirement)> = published.iter().map(|r| (0, r)).collect();
+        let rows: Vec<(FileId, Requirement)> = published.iter().map(|r| (0, r.clone())).collect();
         let text = write(&rows);
         let mut diags = Vec::new();
         let lock = parse(&text, 1, &mut diags);
@@ -206,7 +203,7 @@ mod tests {
             req("S-1.2", 2, "MUST a.", false),
             req("S-1.3", 3, "MUST b.", true),
         ];
-        let rows: Vec<(FileId, &Requirement)> = now.iter().map(|r| (0, r)).collect();
+        let rows: Vec<(FileId, Requirement)> = now.iter().map(|r| (0, r.clone())).collect();
         check(&lock, 1, &rows, &mut diags);
         let said: Vec<_> = diags.iter().map(|d| (d.code, d.message.clone())).collect();
         assert_eq!(

@@ -176,7 +176,7 @@ pub struct Step {
     pub position: usize,
     /// Steps in all.
     pub total: usize,
-    /// The step before and after.
+    /// The step before.
     pub prev: Option<usize>,
     /// The step after.
     pub next: Option<usize>,
