@@ -6,7 +6,7 @@
 //! takes its default, and the content folder is `content/` when the root has one, otherwise the
 //! root itself, so any folder of Markdown builds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -92,10 +92,13 @@ pub struct Collection {
     pub singular: String,
     /// Schema fields in declaration order.
     pub fields: IndexMap<String, FieldSpec>,
+    /// Fields shown side by side on a generated comparison page (`compare = [...]`), in
+    /// order; empty for no comparison page.
+    pub compare: Vec<String>,
 }
 
 /// One field of a collection schema.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     /// The value's type.
     pub kind: FieldKind,
@@ -117,6 +120,9 @@ pub struct FieldSpec {
     /// For strings and lists: values must come from this vocabulary shipped with canon
     /// (`iso27001`: the ISO/IEC 27001:2022 Annex A control numbers).
     pub vocabulary: Option<String>,
+    /// For a field of a record: its value must be one of the page's values of this `list`
+    /// field (a decision point's `phase` is one of the method's `phases`).
+    pub values_from: Option<String>,
 }
 
 /// What a broken internal link is.
@@ -180,6 +186,32 @@ pub enum FieldKind {
         /// Collection the targets must be in.
         collection: Option<String>,
     },
+    /// A list of tables with a schema of their own (a method's decision points).
+    Records(Box<Records>),
+}
+
+/// The schema of a `records` field: each item is a table of these fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Records {
+    /// The fields of one record, in declaration order. None is a reference or records.
+    pub fields: IndexMap<String, FieldSpec>,
+    /// The field that identifies a record within its page: unique, and the record's anchor.
+    pub key: Option<String>,
+    /// The field that names a record in lists and comparisons (default: the key, else the
+    /// first field).
+    pub title: String,
+    /// A field whose values group the records in comparisons ("how often" for reporting).
+    pub group_by: Option<String>,
+}
+
+impl Records {
+    /// The field whose values come from one of the page's lists, with that list's name: the
+    /// records are then shown along that list (decision points along the phases).
+    pub fn stage_field(&self) -> Option<(&str, &str)> {
+        self.fields
+            .iter()
+            .find_map(|(n, f)| f.values_from.as_deref().map(|l| (n.as_str(), l)))
+    }
 }
 
 impl FieldKind {
@@ -195,6 +227,7 @@ impl FieldKind {
             FieldKind::Enum(_) => "enum",
             FieldKind::Reference { .. } => "reference",
             FieldKind::References { .. } => "references",
+            FieldKind::Records(_) => "records",
         }
     }
 }
@@ -224,6 +257,7 @@ const TYPE_NAMES: &[&str] = &[
     "enum",
     "reference",
     "references",
+    "records",
 ];
 
 #[derive(Deserialize, Default)]
@@ -256,6 +290,7 @@ struct RawCollection {
     singular: Option<String>,
     #[serde(default)]
     fields: IndexMap<String, Spanned<RawField>>,
+    compare: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -275,6 +310,12 @@ struct RawField {
     #[serde(default)]
     sequence: bool,
     vocabulary: Option<String>,
+    /// For `records`: the fields of one record.
+    fields: Option<IndexMap<String, Spanned<RawField>>>,
+    key: Option<String>,
+    title: Option<String>,
+    group_by: Option<String>,
+    values_from: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -394,11 +435,13 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
             );
         }
         let mut fields = IndexMap::new();
+        let mut field_spans = HashMap::new();
         for (fname, sf) in rc.fields {
             let fspan = sf.span();
             let f = sf.into_inner();
             match field_spec(&fname, f, &names) {
                 Ok(spec) => {
+                    field_spans.insert(fname.clone(), fspan);
                     fields.insert(fname, spec);
                 }
                 Err((msg, help, kind_span)) => {
@@ -425,6 +468,62 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
                         .help(format!("add `[collections.{name}.fields.{id}]` with `type = \"string\"` and `required = true`")),
                 );
         }
+        if let Some(file) = file {
+            // A record's `values_from` names one of the same page's lists.
+            let lists: Vec<&str> = fields
+                .iter()
+                .filter(|(_, f)| f.kind == FieldKind::List)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            for (fname, f) in &fields {
+                let FieldKind::Records(r) = &f.kind else {
+                    continue;
+                };
+                if let Some((sub, list)) = r.stage_field()
+                    && !lists.contains(&list)
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            "config/field",
+                            format!("collection `{name}`, field `{fname}`: record field `{sub}` takes `values_from = \"{list}\"`, which is not a `list` field of this collection"),
+                        )
+                        .label(file, field_spans[fname].clone(), "in this field")
+                        .help(match did_you_mean(list, lists.iter().copied()) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => "declare the list, e.g. `phases = { type = \"list\" }`".to_string(),
+                        }),
+                    );
+                }
+            }
+        }
+        let compare = match rc.compare {
+            None => Vec::new(),
+            Some(c) => {
+                let span = c.span();
+                let names = c.into_inner();
+                for n in &names {
+                    if !fields.contains_key(n)
+                        && let Some(file) = file
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                "config/compare",
+                                format!("collection `{name}` compares `{n}`, which is not one of its fields"),
+                            )
+                            .label(file, span.clone(), "in this list")
+                            .help(match did_you_mean(n, fields.keys().map(String::as_str)) {
+                                Some(m) => format!("did you mean `{m}`?"),
+                                None => format!("its fields are {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")),
+                            }),
+                        );
+                    }
+                }
+                names
+                    .into_iter()
+                    .filter(|n| fields.contains_key(n))
+                    .collect()
+            }
+        };
         let title = rc.title.unwrap_or_else(|| sentence_case(&name));
         collections.insert(
             name.clone(),
@@ -437,6 +536,7 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
                 description: rc.description.unwrap_or_default(),
                 id_field: rc.id_field,
                 fields,
+                compare,
             },
         );
     }
@@ -545,8 +645,63 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
 type FieldError = (String, Option<String>, Option<std::ops::Range<usize>>);
 
 fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSpec, FieldError> {
+    field_spec_in(name, f, collections, false)
+}
+
+/// `in_record`: the field is one of a record's, so it may take `values_from` and may not be
+/// a reference or records itself.
+fn field_spec_in(
+    name: &str,
+    mut f: RawField,
+    collections: &[String],
+    in_record: bool,
+) -> Result<FieldSpec, FieldError> {
     let kind_span = Some(f.kind.span());
+    let nested = f.fields.take();
+    if nested.is_some() && f.kind.get_ref() != "records" {
+        return Err((
+            "`fields` applies only to `records` fields".to_string(),
+            None,
+            kind_span,
+        ));
+    }
+    if f.values_from.is_some() && !in_record {
+        return Err((
+            "`values_from` applies only to the fields of a `records` field".to_string(),
+            Some("a record's field can take its values from one of the page's lists, as a decision point's `phase` does from `phases`".to_string()),
+            kind_span,
+        ));
+    }
+    if (f.key.is_some() || f.title.is_some() || f.group_by.is_some())
+        && f.kind.get_ref() != "records"
+    {
+        return Err((
+            "`key`, `title` and `group_by` apply only to `records` fields".to_string(),
+            None,
+            kind_span,
+        ));
+    }
+    if in_record
+        && matches!(
+            f.kind.get_ref().as_str(),
+            "text" | "reference" | "references" | "records"
+        )
+    {
+        return Err((
+            format!("a record's field cannot be of type `{}`", f.kind.get_ref()),
+            Some("a record holds plain values: use `string`, `integer`, `boolean`, `date`, `list` or `enum`".to_string()),
+            kind_span,
+        ));
+    }
     let kind = match f.kind.get_ref().as_str() {
+        "records" => FieldKind::Records(Box::new(records_spec(
+            nested.unwrap_or_default(),
+            f.key.take(),
+            f.title.take(),
+            f.group_by.take(),
+            collections,
+            kind_span.clone(),
+        )?)),
         "string" => FieldKind::String,
         "text" => FieldKind::Text,
         "integer" => FieldKind::Integer,
@@ -650,6 +805,76 @@ fn field_spec(name: &str, f: RawField, collections: &[String]) -> Result<FieldSp
         acyclic: f.acyclic,
         sequence: f.sequence,
         vocabulary: f.vocabulary,
+        values_from: f.values_from,
+    })
+}
+
+/// The schema of a `records` field from its `fields`, `key`, `title` and `group_by`.
+fn records_spec(
+    raw: IndexMap<String, Spanned<RawField>>,
+    key: Option<String>,
+    title: Option<String>,
+    group_by: Option<String>,
+    collections: &[String],
+    kind_span: Option<std::ops::Range<usize>>,
+) -> Result<Records, FieldError> {
+    if raw.is_empty() {
+        return Err((
+            "a `records` field needs the `fields` of one record".to_string(),
+            Some("add `fields = { name = { type = \"string\", required = true } }`".to_string()),
+            kind_span,
+        ));
+    }
+    let mut fields = IndexMap::new();
+    for (name, sf) in raw {
+        let span = sf.span();
+        let spec = field_spec_in(&name, sf.into_inner(), collections, true).map_err(
+            |(msg, help, at)| {
+                (
+                    format!("record field `{name}`: {msg}"),
+                    help,
+                    at.or(Some(span)),
+                )
+            },
+        )?;
+        fields.insert(name, spec);
+    }
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    let check = |what: &str, v: &Option<String>| -> Result<(), FieldError> {
+        match v {
+            Some(n) if !fields.contains_key(n) => Err((
+                format!("`{what} = \"{n}\"` names no field of the record"),
+                Some(match did_you_mean(n, names.iter().copied()) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("the record's fields are {}", names.join(", ")),
+                }),
+                kind_span.clone(),
+            )),
+            _ => Ok(()),
+        }
+    };
+    check("key", &key)?;
+    check("title", &title)?;
+    check("group_by", &group_by)?;
+    if let Some(k) = &key
+        && (fields[k].kind != FieldKind::String || !fields[k].required)
+    {
+        return Err((
+            format!("the key `{k}` must be a required `string` field"),
+            Some(format!(
+                "declare `{k} = {{ type = \"string\", required = true }}`"
+            )),
+            kind_span,
+        ));
+    }
+    let title = title
+        .or_else(|| key.clone())
+        .unwrap_or_else(|| names[0].to_string());
+    Ok(Records {
+        fields,
+        key,
+        title,
+        group_by,
     })
 }
 

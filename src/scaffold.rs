@@ -145,6 +145,25 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
                 continue;
             }
             FieldKind::String | FieldKind::Text => "TODO".into(),
+            FieldKind::Records(r) => {
+                // One example record, commented out unless the field is required.
+                let prefix = if spec.required { "" } else { "# " };
+                let _ = writeln!(fm, "{prefix}{name}:");
+                for (k, (sub, s)) in r.fields.iter().enumerate() {
+                    let value = match &s.kind {
+                        FieldKind::Enum(values) => values.first().cloned().unwrap_or_default(),
+                        FieldKind::Date => today.clone(),
+                        FieldKind::Boolean => "false".into(),
+                        FieldKind::Integer => "0".into(),
+                        FieldKind::List => "[]".into(),
+                        _ => "TODO".into(),
+                    };
+                    let lead = if k == 0 { "  - " } else { "    " };
+                    let optional = if s.required || k == 0 { "" } else { "# " };
+                    let _ = writeln!(fm, "{prefix}{lead}{optional}{sub}: {value}");
+                }
+                continue;
+            }
         };
         if spec.required {
             let value = if matches!(spec.kind, FieldKind::String | FieldKind::Text) {

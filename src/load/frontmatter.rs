@@ -93,6 +93,9 @@ pub struct Field {
     pub span: Range<usize>,
     /// Each item of a list value.
     pub items: Vec<Range<usize>>,
+    /// For a list of tables (records): each item's keys, as fields, in the order of `items`
+    /// (empty for an item that is not a table).
+    pub tables: Vec<IndexMap<String, Field>>,
 }
 
 /// The parsed front matter, keys in the order written.
@@ -152,20 +155,10 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
     Parser::new_from_str(matter)
         .load(&mut spans, false)
         .map_err(|e| marker_error(matter, base, e.marker(), e.info()))?;
-    let mut fields = IndexMap::new();
-    for (key, key_span, value_span, items) in spans.top {
-        let Some(value) = map.get(&key) else { continue };
-        let to_file = |r: Range<usize>| r.start + base..r.end + base;
-        fields.insert(
-            key,
-            Field {
-                value: value.clone(),
-                key: to_file(key_span),
-                span: to_file(value_span),
-                items: items.into_iter().map(to_file).collect(),
-            },
-        );
-    }
+    let fields = match spans.root {
+        Some(root) => fields_of(&root, &map, base),
+        None => IndexMap::new(),
+    };
     Ok(FrontMatter { fields })
 }
 
@@ -209,31 +202,59 @@ fn marker_offset(text: &str, m: &Marker) -> usize {
     (line_start + col).min(text.len())
 }
 
-/// A top-level key: its name, key span, value span and list item spans.
-type TopField = (String, Range<usize>, Range<usize>, Vec<Range<usize>>);
+/// Where a YAML node is written, with its keys (for a mapping) or items (for a sequence).
+#[derive(Debug, Default)]
+struct Node {
+    span: Range<usize>,
+    entries: Vec<(String, Range<usize>, Node)>,
+    items: Vec<Node>,
+}
 
-/// Records the span of each top-level key, its value and each item of a sequence value.
+/// A mapping or sequence being read.
+enum Frame {
+    Map {
+        start: usize,
+        entries: Vec<(String, Range<usize>, Node)>,
+        key: Option<(String, Range<usize>)>,
+    },
+    Seq {
+        start: usize,
+        items: Vec<Node>,
+    },
+}
+
+/// Builds the tree of spans from yaml-rust2's marked events.
 #[derive(Default)]
 struct YamlSpans<'a> {
     text: &'a str,
-    depth: usize,
-    /// Top-level map: expecting a key (true) or a value (false).
-    want_key: bool,
-    current: Option<(String, Range<usize>)>,
-    value_start: usize,
-    items: Vec<Range<usize>>,
-    top: Vec<TopField>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
     last_end: usize,
 }
 
 impl YamlSpans<'_> {
-    fn finish_value(&mut self, end: usize) {
-        if let Some((key, key_span)) = self.current.take() {
-            let items = std::mem::take(&mut self.items);
-            let end = end.max(self.value_start);
-            self.top.push((key, key_span, self.value_start..end, items));
+    /// Attaches a finished node to the collection being read. `key` is the scalar's text,
+    /// used when the node is a mapping key.
+    fn attach(&mut self, node: Node, key: Option<String>) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key: k,
+                start,
+            }) => match k.take() {
+                Some((name, key_span)) => entries.push((name, key_span, node)),
+                None => {
+                    // A block mapping's start event comes at its first `:`; the mapping
+                    // starts at its first key.
+                    if entries.is_empty() {
+                        *start = (*start).min(node.span.start);
+                    }
+                    *k = Some((key.unwrap_or_default(), node.span));
+                }
+            },
         }
-        self.want_key = true;
     }
 }
 
@@ -241,42 +262,95 @@ impl MarkedEventReceiver for YamlSpans<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = marker_offset(self.text, &mark);
         match ev {
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                self.depth += 1;
-                if self.depth == 1 {
-                    self.want_key = true;
-                } else if self.depth == 2 && !self.want_key {
-                    self.value_start = at;
-                }
-            }
+            Event::MappingStart(..) => self.stack.push(Frame::Map {
+                start: at,
+                entries: Vec::new(),
+                key: None,
+            }),
+            Event::SequenceStart(..) => self.stack.push(Frame::Seq {
+                start: at,
+                items: Vec::new(),
+            }),
             Event::MappingEnd | Event::SequenceEnd => {
-                if self.depth == 2 && !self.want_key {
-                    let end = self.last_end.max(at);
-                    self.finish_value(end);
-                }
-                self.depth = self.depth.saturating_sub(1);
+                // A flow collection ends at its bracket; a block one at its last value.
+                let end = if matches!(self.text.as_bytes().get(at), Some(b']' | b'}')) {
+                    at + 1
+                } else {
+                    self.last_end
+                };
+                let node = match self.stack.pop() {
+                    Some(Frame::Map { start, entries, .. }) => Node {
+                        span: start..end.max(start),
+                        entries,
+                        items: Vec::new(),
+                    },
+                    Some(Frame::Seq { start, items }) => Node {
+                        span: start..end.max(start),
+                        entries: Vec::new(),
+                        items,
+                    },
+                    None => return,
+                };
+                self.last_end = end;
+                self.attach(node, None);
             }
             Event::Scalar(value, ..) => {
                 let end = scalar_end(self.text, at);
                 self.last_end = end;
-                if self.depth == 1 && self.want_key {
-                    self.current = Some((value, at..end));
-                    self.want_key = false;
-                } else if self.depth == 1 {
-                    self.value_start = at;
-                    self.finish_value(end);
-                } else if self.depth == 2 && !self.want_key {
-                    self.items.push(at..end);
-                }
+                let node = Node {
+                    span: at..end,
+                    ..Default::default()
+                };
+                self.attach(node, Some(value));
             }
-            Event::Alias(_) if self.depth == 1 && !self.want_key => {
-                self.value_start = at;
+            Event::Alias(_) => {
                 let end = scalar_end(self.text, at);
-                self.finish_value(end);
+                self.last_end = end;
+                let node = Node {
+                    span: at..end,
+                    ..Default::default()
+                };
+                self.attach(node, None);
             }
             _ => {}
         }
     }
+}
+
+/// The fields of a mapping node whose parsed value is `map`, with spans moved by `base`.
+fn fields_of(
+    node: &Node,
+    map: &serde_json::Map<String, Value>,
+    base: usize,
+) -> IndexMap<String, Field> {
+    let to_file = |r: &Range<usize>| r.start + base..r.end + base;
+    let mut fields = IndexMap::new();
+    for (key, key_span, value_node) in &node.entries {
+        let Some(value) = map.get(key) else { continue };
+        let tables = match value {
+            Value::Array(items) => value_node
+                .items
+                .iter()
+                .zip(items)
+                .map(|(n, v)| match v {
+                    Value::Object(m) => fields_of(n, m, base),
+                    _ => IndexMap::new(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        fields.insert(
+            key.clone(),
+            Field {
+                value: value.clone(),
+                key: to_file(key_span),
+                span: to_file(&value_node.span),
+                items: value_node.items.iter().map(|n| to_file(&n.span)).collect(),
+                tables,
+            },
+        );
+    }
+    fields
 }
 
 /// End of the scalar token that starts at `start`: the closing quote, or the end of a plain
@@ -327,26 +401,40 @@ fn parse_toml(matter: &str, base: usize) -> Result<FrontMatter, SyntaxError> {
             span: base + span.start..base + span.end,
         }
     })?;
+    Ok(FrontMatter {
+        fields: toml_fields(table.get_ref(), base),
+    })
+}
+
+/// The fields of a TOML table, with spans moved by `base`.
+fn toml_fields(table: &toml::de::DeTable<'_>, base: usize) -> IndexMap<String, Field> {
+    let to_file = |r: Range<usize>| base + r.start..base + r.end;
     let mut fields = IndexMap::new();
-    for (key, value) in table.get_ref().iter() {
-        let items = match value.get_ref() {
-            toml::de::DeValue::Array(a) => a
-                .iter()
-                .map(|v| base + v.span().start..base + v.span().end)
-                .collect(),
-            _ => Vec::new(),
+    for (key, value) in table.iter() {
+        let (items, tables) = match value.get_ref() {
+            toml::de::DeValue::Array(a) => (
+                a.iter().map(|v| to_file(v.span())).collect(),
+                a.iter()
+                    .map(|v| match v.get_ref() {
+                        toml::de::DeValue::Table(t) => toml_fields(t, base),
+                        _ => IndexMap::new(),
+                    })
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
         fields.insert(
             key.get_ref().to_string(),
             Field {
                 value: de_to_json(value.get_ref()),
-                key: base + key.span().start..base + key.span().end,
-                span: base + value.span().start..base + value.span().end,
+                key: to_file(key.span()),
+                span: to_file(value.span()),
                 items,
+                tables,
             },
         );
     }
-    Ok(FrontMatter { fields })
+    fields
 }
 
 fn de_to_json(v: &toml::de::DeValue<'_>) -> Value {
@@ -426,6 +514,38 @@ mod tests {
             fm.fields.keys().collect::<Vec<_>>(),
             ["title", "status", "topic", "tags"]
         );
+    }
+
+    #[test]
+    fn records_have_spans_for_every_key() {
+        let text = "---\ndecision_points:\n  - id: DP1\n    phase: Alpha\n    entry: [a, b]\n  - {id: DP2, phase: Beta}\nphases: [Alpha, Beta]\n---\n";
+        let fm = parse(text, &split(text)).expect("parses");
+        let dp = &fm.fields["decision_points"];
+        assert_eq!(dp.tables.len(), 2);
+        assert_eq!(at(text, &dp.tables[0]["phase"].span), "Alpha");
+        assert_eq!(at(text, &dp.tables[0]["phase"].key), "phase");
+        assert_eq!(
+            dp.tables[0]["entry"]
+                .items
+                .iter()
+                .map(|r| at(text, r))
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(at(text, &dp.tables[1]["id"].span), "DP2");
+        assert_eq!(at(text, &dp.items[1]), "{id: DP2, phase: Beta}");
+        assert!(
+            at(text, &dp.items[0]).starts_with("id: DP1\n"),
+            "{:?}",
+            at(text, &dp.items[0])
+        );
+        assert_eq!(at(text, &fm.fields["phases"].span), "[Alpha, Beta]");
+        assert!(fm.fields["phases"].tables.iter().all(IndexMap::is_empty));
+        let toml = "+++\n[[reporting]]\nwhat = \"Roadmap\"\nto = \"Board\"\n\n[[reporting]]\nwhat = \"KPIs\"\n+++\n";
+        let fm = parse(toml, &split(toml)).expect("parses");
+        let r = &fm.fields["reporting"];
+        assert_eq!(r.tables.len(), 2);
+        assert_eq!(at(toml, &r.tables[1]["what"].span), "\"KPIs\"");
     }
 
     #[test]

@@ -10,7 +10,7 @@ macro_rules! theme_files {
 
 /// Templates: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates": "404.html", "base.html",
-    "glossary.html", "home.html",
+    "compare.html", "glossary.html", "home.html",
     "iso27001.html", "macros.html", "page.html",
     "requirements.html", "reviews.html", "search.html",
     "section.html", "taxonomy.html", "term.html");

@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::graph::Graph;
 use super::markdown::requirements::Requirement;
-use crate::config::{Collection, Config, FieldKind};
+use indexmap::IndexMap;
+
+use crate::config::{Collection, Config, FieldKind, FieldSpec};
 use crate::resolve::Site;
 
 /// The JSON Schema dialect the schemas use.
@@ -163,17 +165,19 @@ fn field_schema(kind: &FieldKind) -> Value {
         FieldKind::List => json!({"type": "array", "items": {"type": "string"}}),
         FieldKind::Enum(values) => json!({"type": "string", "enum": values}),
         FieldKind::Reference { .. } | FieldKind::References { .. } => json!({"type": "array"}),
+        FieldKind::Records(r) => {
+            let (props, required) = fields_schema(&r.fields);
+            json!({"type": "array", "items": {"type": "object", "properties": props, "required": required, "additionalProperties": false}})
+        }
     }
 }
 
-fn link_schema() -> Value {
-    json!({"type": "object", "required": ["title", "url"], "properties": {"title": {"type": "string"}, "url": {"type": "string"}, "id": {"type": ["string", "null"]}}, "additionalProperties": false})
-}
-
-fn collection_schema(config: &Config, c: &Collection) -> Value {
+/// The properties of a set of fields (references left out: they are relationships) and the
+/// names of those required.
+fn fields_schema(fields: &IndexMap<String, FieldSpec>) -> (Map<String, Value>, Vec<String>) {
     let mut props = Map::new();
     let mut required = Vec::new();
-    for (name, spec) in &c.fields {
+    for (name, spec) in fields {
         if matches!(
             spec.kind,
             FieldKind::Reference { .. } | FieldKind::References { .. }
@@ -189,6 +193,15 @@ fn collection_schema(config: &Config, c: &Collection) -> Value {
             required.push(name.clone());
         }
     }
+    (props, required)
+}
+
+fn link_schema() -> Value {
+    json!({"type": "object", "required": ["title", "url"], "properties": {"title": {"type": "string"}, "url": {"type": "string"}, "id": {"type": ["string", "null"]}}, "additionalProperties": false})
+}
+
+fn collection_schema(config: &Config, c: &Collection) -> Value {
+    let (props, required) = fields_schema(&c.fields);
     let relationship_names: Vec<&String> = c
         .fields
         .iter()

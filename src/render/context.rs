@@ -180,24 +180,8 @@ fn meta_rows(
                 Some((_, html)) => html.clone(),
                 None => continue,
             },
-            FieldKind::Date => match v.value.as_str() {
-                Some(d) => format!(
-                    "<time datetime=\"{}\">{}</time>",
-                    escape_html(d),
-                    escape_html(&display_date(d))
-                ),
-                None => continue,
-            },
-            FieldKind::Boolean => (if v.value.as_bool() == Some(true) {
-                "Yes"
-            } else {
-                "No"
-            })
-            .to_string(),
-            FieldKind::Enum(_) => format!(
-                "<span class=\"tag\">{}</span>",
-                escape_html(v.value.as_str().unwrap_or(""))
-            ),
+            // Records have sections of their own.
+            FieldKind::Records(_) => continue,
             FieldKind::Reference { .. } | FieldKind::References { .. } => {
                 let targets = site.references[i].get(name).cloned().unwrap_or_default();
                 if targets.is_empty() {
@@ -215,41 +199,9 @@ fn meta_rows(
                     .collect::<Vec<_>>()
                     .join(", ")
             }
-            FieldKind::List if spec.vocabulary.as_deref() == Some(crate::controls::ISO27001) => {
-                // Control numbers with their titles.
-                let lis: String = v
-                    .strings_with_spans()
-                    .into_iter()
-                    .map(|(n, _)| {
-                        format!(
-                            "<li>{} {}</li>",
-                            escape_html(&n),
-                            escape_html(crate::controls::title(&n).unwrap_or(""))
-                        )
-                    })
-                    .collect();
-                format!("<ul class=\"summary__list\">{lis}</ul>")
-            }
-            FieldKind::List => {
-                let items: Vec<String> = v
-                    .strings_with_spans()
-                    .into_iter()
-                    .map(|(s, _)| escape_html(&s))
-                    .collect();
-                if items.is_empty() {
-                    continue;
-                }
-                // Phrases read better as a list; codes and names as a line.
-                if items.iter().any(|i| i.split_whitespace().count() >= 4) {
-                    let lis: String = items.iter().map(|i| format!("<li>{i}</li>")).collect();
-                    format!("<ul class=\"summary__list\">{lis}</ul>")
-                } else {
-                    items.join(", ")
-                }
-            }
-            FieldKind::String | FieldKind::Integer => match &v.value {
-                Value::String(s) => escape_html(s),
-                other => escape_html(&other.to_string()),
+            _ => match super::records::value_html(spec, v) {
+                Some(html) => html,
+                None => continue,
             },
         };
         rows.push(json!({"name": name, "label": spec.label, "html": html}));
@@ -295,10 +247,14 @@ pub fn page_value(
 ) -> Value {
     let p = &site.pages[i];
     let path = &site.paths[i];
-    let collection = config.collection_named(p.collection.as_deref()).map(|c| {
+    let c = config.collection_named(p.collection.as_deref());
+    let collection = c.map(|c| {
         let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
-        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path))})
+        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path)), "compare": super::records::compare_path(site, c).map(|p| config.rooted(&p))})
     });
+    let (records, timelines) = c
+        .map(|c| super::records::page_records(c, p))
+        .unwrap_or_default();
     let (heading_html, heading_id) = match &body.heading {
         Some(h) => (h.html.clone(), h.id.clone()),
         None => (
@@ -331,7 +287,9 @@ pub fn page_value(
         "relations": graph.inverse[i].iter().map(|(label, pages)| json!({"label": label, "pages": links(site, config, pages)})).collect::<Vec<_>>(),
         "backlinks": links(site, config, &graph.backlinks[i]),
         "related": graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
-        "toc": body.toc,
+        "toc": toc(body, &timelines, &records),
+        "records": records,
+        "timelines": timelines,
         "requirements": body.requirements,
         "steps_of": site.sequences[i].iter().map(|st| {
             let link = |j: Option<usize>| j.map(|j| json!({"title": site.pages[j].title, "path": config.rooted(&site.paths[j])}));
@@ -359,6 +317,17 @@ pub fn page_value(
         "extra": p.extra,
         "breadcrumbs": breadcrumbs(site, config, path),
     })
+}
+
+/// The table of contents: the body's headings, then the record sections after it.
+fn toc(body: &Rendered, timelines: &[Value], records: &[Value]) -> Value {
+    let mut toc = serde_json::to_value(&body.toc).unwrap_or_else(|_| json!([]));
+    if let Some(entries) = toc.as_array_mut() {
+        for s in timelines.iter().chain(records) {
+            entries.push(json!({"id": s["id"], "title": s["title"], "children": []}));
+        }
+    }
+    toc
 }
 
 /// Lifecycle states that put a banner at the top of a page, from the `status` taxonomy.
@@ -456,6 +425,11 @@ pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>
         "intro": intro,
         "pages": children(site, config, sec),
         "register": register(site, config, sec),
+        "compare": sec.collection.as_deref().filter(|_| sec.kind == SectionKind::Collection).and_then(|c| {
+            let c = config.collections.get(c)?;
+            let path = super::records::compare_path(site, c)?;
+            Some(json!({"path": config.rooted(&path), "title": format!("Compare {}", c.title.to_lowercase())}))
+        }),
         "breadcrumbs": breadcrumbs(site, config, &sec.path),
     })
 }

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod html;
 pub mod linkcheck;
 pub mod markdown;
+pub mod records;
 pub mod relative;
 pub mod templates;
 
@@ -156,6 +157,8 @@ enum Job {
     Reviews,
     Controls,
     Requirements,
+    /// The comparison page of the collection at this index in `config.collections`.
+    Compare(usize),
     NotFound,
 }
 
@@ -381,13 +384,23 @@ pub fn render(
     let graph = graph::Graph::new(site, config, &links);
     let has_requirements = templates.has("requirements.html")
         && bodies.iter().any(|b| !b.main.requirements.is_empty());
-    let jobs = jobs(
+    let mut jobs = jobs(
         site,
         config.search && templates.has("search.html"),
         config.has_reviews() && templates.has("reviews.html"),
         config.control_field().is_some() && templates.has("iso27001.html"),
         has_requirements,
     );
+    // Comparison pages go before the 404 page, which comes last.
+    let compare: Vec<Job> = config
+        .collections
+        .values()
+        .enumerate()
+        .filter(|(_, c)| templates.has("compare.html") && records::compare_path(site, c).is_some())
+        .map(|(c, _)| Job::Compare(c))
+        .collect();
+    let last = jobs.len() - 1;
+    jobs.splice(last..last, compare);
     progress.set_length(jobs.len() as u64);
     let mut site_value = context::site_value(site, config);
     if has_requirements {
@@ -461,12 +474,13 @@ pub fn render(
     cache.pages = pages;
     files.extend(aliases(site, config));
     // Generated listings are pages readers look for, so the sitemap names them.
-    let generated: Vec<&str> = jobs
+    let generated: Vec<String> = jobs
         .iter()
         .filter_map(|j| match j {
-            Job::Controls => Some("/iso27001/"),
-            Job::Requirements => Some(REQUIREMENTS_PATH),
-            Job::Reviews => Some("/reviews/"),
+            Job::Controls => Some("/iso27001/".to_string()),
+            Job::Requirements => Some(REQUIREMENTS_PATH.to_string()),
+            Job::Reviews => Some("/reviews/".to_string()),
+            Job::Compare(c) => records::compare_path(site, &config.collections[*c]),
             _ => None,
         })
         .collect();
@@ -733,6 +747,16 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         .as_ref()
         .map(|g| config.rooted(&g.path))
         .unwrap_or_default();
+    // Headings keep clear of the ids the template gives record sections and records.
+    let record_ids = config
+        .collection_named(p.collection.as_deref())
+        .map(|c| records::reserved_ids(c, p))
+        .unwrap_or_default();
+    let reserved: Vec<&str> = RESERVED_IDS
+        .iter()
+        .copied()
+        .chain(record_ids.iter().map(String::as_str))
+        .collect();
     let requirement_prefix = config
         .collection_named(p.collection.as_deref())
         .and_then(|c| c.id_field.as_ref())
@@ -744,7 +768,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         title: &p.title,
         highlighter,
         links: &links,
-        reserved_ids: RESERVED_IDS,
+        reserved_ids: &reserved,
         broken: markdown::broken_severity(config.broken_links),
         glossary: site.glossary.as_ref(),
         glossary_url: &glossary_url,
@@ -1046,6 +1070,22 @@ impl<'a> Renderer<'a> {
                 cx.insert("reviews", &context::reviews_value(site, config));
                 ("reviews.html".to_string(), "/reviews/".to_string())
             }
+            Job::Compare(c) => {
+                let coll = &config.collections[*c];
+                let text_html = |i: usize, field: &str| {
+                    self.bodies[i]
+                        .text_fields
+                        .iter()
+                        .find(|(n, _)| n == field)
+                        .map(|(_, r)| r.html.clone())
+                };
+                let value = records::compare_value(site, config, coll, &text_html);
+                cx.insert("compare", &value);
+                (
+                    "compare.html".to_string(),
+                    records::compare_path(site, coll).unwrap_or_default(),
+                )
+            }
             Job::Requirements => {
                 cx.insert("requirements", &self.requirements_value());
                 (
@@ -1157,11 +1197,11 @@ fn alias_dir(alias: &str) -> &str {
     }
 }
 
-fn site_files(site: &Site, config: &Config, generated: &[&str]) -> Vec<OutputFile> {
+fn site_files(site: &Site, config: &Config, generated: &[String]) -> Vec<OutputFile> {
     let mut entries: Vec<feeds::SitemapEntry> = generated
         .iter()
         .map(|path| feeds::SitemapEntry {
-            path: path.to_string(),
+            path: path.clone(),
             lastmod: None,
         })
         .collect();

@@ -516,6 +516,26 @@ impl Site {
                 diags,
             );
         }
+        for c in config.collections.values() {
+            if let Some(path) = crate::render::records::compare_path(self, c) {
+                claims.claim(
+                    &path,
+                    config.file,
+                    0..0,
+                    format!("the comparison page of `{}`", c.name),
+                    diags,
+                );
+            }
+        }
+        if config.collections.values().any(|c| c.id_field.is_some()) {
+            claims.claim(
+                crate::render::REQUIREMENTS_PATH,
+                config.file,
+                0..0,
+                "the requirements page".to_string(),
+                diags,
+            );
+        }
         // Sections claim their paths after taxonomies so a clash names the folder.
         for s in &self.sections {
             if s.index_page.is_none() {

@@ -4,7 +4,9 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use crate::config::FieldKind;
+use indexmap::IndexMap;
+
+use crate::config::{FieldKind, Records};
 use crate::diagnostics::did_you_mean;
 use crate::load::frontmatter::Field;
 
@@ -17,6 +19,8 @@ pub struct FieldValue {
     pub span: Range<usize>,
     /// Where each list item is written.
     pub items: Vec<Range<usize>>,
+    /// For records: each record's checked fields, with their spans.
+    pub records: Vec<IndexMap<String, FieldValue>>,
 }
 
 impl FieldValue {
@@ -25,6 +29,7 @@ impl FieldValue {
             value,
             span: 0..0,
             items: Vec::new(),
+            records: Vec::new(),
         }
     }
 
@@ -114,6 +119,7 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
         value,
         span: field.span.clone(),
         items: field.items.clone(),
+        records: Vec::new(),
     };
     match kind {
         FieldKind::String | FieldKind::Text | FieldKind::Reference { .. } => {
@@ -179,8 +185,10 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
                 value: Value::Array(out),
                 span: field.span.clone(),
                 items: spans,
+                records: Vec::new(),
             })
         }
+        FieldKind::Records(_) => Err(type_error("a list of tables", field, v)),
         FieldKind::Enum(values) => {
             let Some(s) = scalar_text(v, &field.span, text) else {
                 return Err(type_error(
@@ -205,6 +213,145 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
             })
         }
     }
+}
+
+/// What checking a `records` field found: its value (unless it is not a list at all), and
+/// every error and warning in its items.
+pub(crate) struct RecordsCheck {
+    pub(crate) value: Option<FieldValue>,
+    pub(crate) errors: Vec<FieldError>,
+    pub(crate) warnings: Vec<FieldError>,
+}
+
+/// The anchor of a record on its page, from its key (`DP1` -> `dp1`).
+pub fn record_anchor(key: &str) -> String {
+    crate::render::markdown::headings::heading_id(key)
+}
+
+/// Checks each item of a `records` field against the record schema, reporting every problem
+/// at the item or value it concerns.
+pub(crate) fn check_records(spec: &Records, field: &Field, text: &str) -> RecordsCheck {
+    let mut out = RecordsCheck {
+        value: None,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let items: &[Value] = match &field.value {
+        Value::Array(a) => a,
+        Value::Null => &[],
+        other => {
+            out.errors
+                .push(type_error("a list of tables", field, other));
+            return out;
+        }
+    };
+    let names: Vec<&str> = spec.fields.keys().map(String::as_str).collect();
+    let mut values = Vec::new();
+    let mut records = Vec::new();
+    let mut keys: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let n = i + 1;
+        let item_span = field.items.get(i).cloned().unwrap_or(field.span.clone());
+        let Value::Object(obj) = item else {
+            out.errors.push(FieldError {
+                code: "schema/type",
+                message: format!(
+                    "item {n} must be a table of {}, found {}",
+                    names.join(", "),
+                    describe(item)
+                ),
+                label: "not a table",
+                span: item_span,
+                help: Some(format!(
+                    "write each item as `- {}: …` with the other fields indented under it",
+                    names[0]
+                )),
+            });
+            continue;
+        };
+        let located = field.tables.get(i);
+        let mut value = serde_json::Map::new();
+        let mut checked = IndexMap::new();
+        for (name, sub) in &spec.fields {
+            let Some(v) = obj.get(name) else {
+                if let Some(d) = &sub.default {
+                    value.insert(name.clone(), d.clone());
+                } else if sub.required {
+                    out.errors.push(FieldError {
+                        code: "schema/missing",
+                        message: format!("item {n} is missing required field `{name}`"),
+                        label: "in this item",
+                        span: item_span.clone(),
+                        help: Some(format!("add `{name}: …` to the item")),
+                    });
+                }
+                continue;
+            };
+            let at = located
+                .and_then(|t| t.get(name))
+                .cloned()
+                .unwrap_or_else(|| Field {
+                    value: v.clone(),
+                    key: item_span.clone(),
+                    span: item_span.clone(),
+                    items: Vec::new(),
+                    tables: Vec::new(),
+                });
+            match check(&sub.kind, &at, text) {
+                Ok(fv) => {
+                    value.insert(name.clone(), fv.value.clone());
+                    checked.insert(name.clone(), fv);
+                }
+                Err(mut e) => {
+                    e.message = format!("item {n}: `{name}` {}", e.message);
+                    out.errors.push(e);
+                }
+            }
+        }
+        for key in obj.keys().filter(|k| !spec.fields.contains_key(*k)) {
+            let span = located
+                .and_then(|t| t.get(key))
+                .map_or(item_span.clone(), |f| f.key.clone());
+            out.warnings.push(FieldError {
+                code: "schema/unknown-field",
+                message: format!("item {n}: `{key}` is not a field of this record"),
+                label: "unknown field",
+                span,
+                help: Some(match did_you_mean(key, names.iter().copied()) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("a record has {}", names.join(", ")),
+                }),
+            });
+        }
+        if let Some(key) = &spec.key
+            && let Some(k) = checked.get(key)
+        {
+            let id = record_anchor(k.value.as_str().unwrap_or(""));
+            if let Some(first) = keys.get(&id) {
+                out.errors.push(FieldError {
+                    code: "schema/duplicate",
+                    message: format!(
+                        "item {n}: `{key}` `{}` is item {first}'s anchor too",
+                        k.value.as_str().unwrap_or("")
+                    ),
+                    label: "used twice",
+                    span: k.span.clone(),
+                    help: Some(format!("each record's `{key}` becomes its anchor on the page (`#{id}`), so it must be unique, ignoring case")),
+                });
+            } else {
+                keys.insert(id, n);
+            }
+        }
+        values.push(Value::Object(value));
+        records.push(checked);
+    }
+    out.value = Some(FieldValue {
+        value: Value::Array(values),
+        span: field.span.clone(),
+        items: field.items.clone(),
+        records,
+    });
+    out
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::load::RawPage;
 use crate::load::frontmatter::{self, FrontMatter, Split};
 
-pub use fields::{FieldValue, parse_date};
+pub use fields::{FieldValue, parse_date, record_anchor};
 
 /// A page whose front matter passed its schema.
 #[derive(Debug, Clone)]
@@ -261,6 +261,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
             }
         }
         ck.review(&page, config);
+        ck.record_stages(&page, c);
         let known = config.known_fields(Some(c));
         let help = format!(
             "declare it under `[collections.{}.fields]` in canon.toml, or remove it",
@@ -315,6 +316,54 @@ impl Checker<'_> {
                         Some(n) => format!("did you mean `{n}`?"),
                         None => help.to_string(),
                     }),
+                );
+            }
+        }
+    }
+
+    /// A record field with `values_from` must hold one of the page's values of that list (a
+    /// decision point's `phase` is one of the method's `phases`).
+    fn record_stages(&mut self, page: &Page, c: &crate::config::Collection) {
+        for (name, spec) in &c.fields {
+            let FieldKind::Records(r) = &spec.kind else {
+                continue;
+            };
+            let (Some((sub, list)), Some(v)) = (r.stage_field(), page.fields.get(name)) else {
+                continue;
+            };
+            let allowed: Vec<String> = page
+                .fields
+                .get(list)
+                .map(|l| l.strings_with_spans().into_iter().map(|(s, _)| s).collect())
+                .unwrap_or_default();
+            for (i, record) in v.records.iter().enumerate() {
+                let Some(value) = record.get(sub) else {
+                    continue;
+                };
+                let Some(s) = value.value.as_str() else {
+                    continue;
+                };
+                if allowed.iter().any(|a| a == s) {
+                    continue;
+                }
+                let help = match did_you_mean(s, allowed.iter().map(String::as_str)) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None if allowed.is_empty() => format!("give the page its `{list}` first"),
+                    None => format!(
+                        "use one of {}, or add `{s}` to `{list}`",
+                        allowed.join(", ")
+                    ),
+                };
+                self.out.push(
+                    Diagnostic::error(
+                        "schema/enum",
+                        format!(
+                            "`{name}` item {}: `{sub}` `{s}` is not one of this page's `{list}`",
+                            i + 1
+                        ),
+                    )
+                    .label(self.file, value.span.clone(), "not in the list")
+                    .help(help),
                 );
             }
         }
@@ -502,6 +551,25 @@ impl Checker<'_> {
         kind: &FieldKind,
         field: &frontmatter::Field,
     ) -> Option<FieldValue> {
+        if let FieldKind::Records(spec) = kind {
+            let found = fields::check_records(spec, field, self.text);
+            for (e, error) in found
+                .errors
+                .into_iter()
+                .map(|e| (e, true))
+                .chain(found.warnings.into_iter().map(|e| (e, false)))
+            {
+                let message = format!("`{name}` {}", e.message);
+                let d = if error {
+                    Diagnostic::error(e.code, message)
+                } else {
+                    Diagnostic::warning(e.code, message)
+                };
+                self.out
+                    .push(d.label(self.file, e.span, e.label).maybe_help(e.help));
+            }
+            return found.value;
+        }
         match fields::check(kind, field, self.text) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -524,6 +592,10 @@ impl Checker<'_> {
             FieldKind::Boolean => format!("{name}: false"),
             FieldKind::Integer => format!("{name}: 1"),
             FieldKind::List | FieldKind::References { .. } => format!("{name}: [ … ]"),
+            FieldKind::Records(r) => format!(
+                "{name}:\n  - {}: …",
+                r.fields.keys().next().map_or("…", String::as_str)
+            ),
             _ => format!("{name}: …"),
         };
         let (span, label) = if split.format.is_some() {

@@ -490,7 +490,7 @@ fn overdue_reviews_are_warnings_and_listed_by_date() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("content/methods/discovery-and-alpha.md:16:13: warning[review/overdue]: review was due on 19 January 2027 (41 days ago)"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/methods/discovery-and-alpha.md:30:13: warning[review/overdue]: review was due on 19 January 2027 (41 days ago)"), "{}", run.stderr);
     assert!(run.stderr.contains("content/standards/vulnerability-management.md:12:13: warning[review/overdue]: review was due on 18 February 2027 (11 days ago)"), "{}", run.stderr);
     assert!(
         !run.stderr.contains("access-control.md"),
@@ -786,4 +786,103 @@ fn learning_paths_list_their_modules_in_order_and_modules_link_along_them() {
         module.contains("<dt>Part of learning path</dt>"),
         "{module}"
     );
+}
+
+#[test]
+fn methods_show_decision_points_along_their_phases_and_compare_side_by_side() {
+    let page = read("methods/staged-delivery/index.html");
+    // The timeline lists the seven phases in order, each decision point under the phase it closes.
+    let timeline = &page[page
+        .find("<section class=\"timeline\" aria-labelledby=\"phases-and-decision-points\">")
+        .expect("a timeline")..];
+    let timeline = &timeline[..timeline.find("</section>").unwrap()];
+    let phases: Vec<&str> = timeline
+        .split("<h3 class=\"timeline__name\">")
+        .skip(1)
+        .map(|s| s.split("</h3>").next().unwrap())
+        .collect();
+    assert_eq!(phases.len(), 7, "{phases:?}");
+    assert_eq!(
+        phases[0],
+        "<span class=\"visually-hidden\">Phase 1: </span>Initiation"
+    );
+    assert!(phases[4].ends_with("Integration and testing"));
+    let design = timeline.split("Design</h3>").nth(1).unwrap();
+    let design = &design[..design.find("<li class=\"timeline__stage\">").unwrap()];
+    assert!(
+        design.contains("<div class=\"record\" id=\"dp3\">"),
+        "{design}"
+    );
+    assert!(design.contains(
+        "<span class=\"record__kind\">Decision point DP3:</span> Approve the design</h4>"
+    ));
+    assert!(design.contains("<dt>Decided by</dt><dd>Technical Design Authority</dd>"));
+    assert!(design.contains("<dt>Entry criteria</dt><dd><ul class=\"summary__list\"><li>Technical and service design</li><li>Threat model</li><li>Signed DPIA</li><li>Clinical safety case</li></ul></dd>"));
+    // Deployment closes with no decision point; a comma inside a quoted criterion stays one item.
+    let deployment = timeline.split("Deployment</h3>").nth(1).unwrap();
+    assert!(deployment.trim_start().starts_with("</li>"), "{deployment}");
+    assert!(timeline.contains("<li>Tolerances set for time, cost and scope</li>"));
+    // Reporting is a table, and both sections are in the contents.
+    assert!(page.contains("<h2 id=\"reporting\">Reporting</h2>"));
+    assert!(page.contains("<td>Risks, issues and dependencies</td>\n                <td>Portfolio office</td>\n                <td><span class=\"tag\">monthly</span></td>"), "{page}");
+    let toc = &page[page.find("class=\"page-toc\"").unwrap()..];
+    let toc = &toc[..toc.find("</nav>").unwrap()];
+    assert!(
+        toc.contains("href=\"#phases-and-decision-points\"") && toc.contains("href=\"#reporting\""),
+        "{toc}"
+    );
+    assert!(page.contains("<a href=\"../compare/index.html\">Compare all delivery methods</a>"));
+
+    // The comparison page: one row per method, in the collection's order.
+    let compare = read("methods/compare/index.html");
+    let rows: Vec<&str> = compare.split("<th scope=\"row\">").skip(1).collect();
+    assert_eq!(rows.len(), 6);
+    assert!(rows[0].starts_with(
+        "<a href=\"../staged-delivery/index.html\">Staged delivery for national systems</a>"
+    ));
+    assert!(rows[0].contains("<td data-label=\"Decision points\"><p class=\"compare__count\">6 in total</p><ol class=\"compare__list\"><li><a href=\"../staged-delivery/index.html#dp1\">Approve the business case</a></li>"));
+    let agile = rows
+        .iter()
+        .find(|r| r.contains("Agile delivery for patient-facing services"))
+        .unwrap();
+    assert!(
+        agile.contains(
+            "<li><strong>Monthly (2)</strong>: Product roadmap; Key performance indicators</li>"
+        ),
+        "{agile}"
+    );
+    assert!(agile.contains("<ol class=\"compare__steps\"><li>Discovery</li><li>Alpha</li><li>Beta</li><li>Live</li></ol>"));
+    assert!(agile.contains("directly by patients, carers or the public</strong>"));
+    assert!(read("methods/index.html").contains(
+        "<p class=\"compare-link\"><a href=\"compare/index.html\">Compare delivery methods side by side</a></p>"
+    ));
+    assert!(read("sitemap.xml").contains("/how-we-work/methods/compare/</loc>"));
+
+    // Open data carries the records; the schema describes them.
+    let methods: serde_json::Value = serde_json::from_str(&read("api/methods.json")).unwrap();
+    let staged = methods["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Staged delivery for national systems")
+        .unwrap();
+    assert_eq!(
+        staged["fields"]["decision_points"][2]["decided_by"],
+        "Technical Design Authority"
+    );
+    assert_eq!(staged["fields"]["decision_points"][2]["phase"], "Design");
+    assert_eq!(
+        staged["fields"]["reporting"][3]["frequency"],
+        "by exception"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&read("api/methods.schema.json")).unwrap();
+    let mut wrong = methods.clone();
+    wrong["items"][0]["fields"]["reporting"][0]["frequency"] = serde_json::json!("yearly");
+    assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&wrong));
+    let mut wrong = methods.clone();
+    wrong["items"][0]["fields"]["decision_points"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("decided_by");
+    assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&wrong));
 }
