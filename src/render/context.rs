@@ -183,21 +183,10 @@ fn meta_rows(
             // Records have sections of their own.
             FieldKind::Records(_) => continue,
             FieldKind::Reference { .. } | FieldKind::References { .. } => {
-                let targets = site.references[i].get(name).cloned().unwrap_or_default();
-                if targets.is_empty() {
-                    continue;
+                match reference_links(site, config, i, name) {
+                    Some(html) => html,
+                    None => continue,
                 }
-                targets
-                    .iter()
-                    .map(|&t| {
-                        format!(
-                            "<a href=\"{}\">{}</a>",
-                            escape_html(&config.rooted(&site.paths[t])),
-                            escape_html(&site.pages[t].title)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
             }
             _ => match super::records::value_html(spec, v) {
                 Some(html) => html,
@@ -207,6 +196,27 @@ fn meta_rows(
         rows.push(json!({"name": name, "label": spec.label, "html": html}));
     }
     rows
+}
+
+/// The targets of page `i`'s reference field `name` as links, or `None` when it has none.
+pub fn reference_links(site: &Site, config: &Config, i: usize, name: &str) -> Option<String> {
+    let targets = site.references[i].get(name)?;
+    if targets.is_empty() {
+        return None;
+    }
+    Some(
+        targets
+            .iter()
+            .map(|&t| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_html(&config.rooted(&site.paths[t])),
+                    escape_html(&site.pages[t].title)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 fn taxonomy_links(site: &Site, config: &Config, i: usize) -> Vec<Value> {

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::context::{breadcrumbs, display_date};
+use super::context::{breadcrumbs, display_date, reference_links};
 use super::markdown::escape_html;
 use super::markdown::headings::heading_id;
 use crate::config::{Collection, Config, FieldKind, FieldSpec, Records};
@@ -352,20 +352,7 @@ pub fn compare_value(
                         (FieldKind::Text, _) => text_html(i, n),
                         (FieldKind::Records(r), Some(v)) => Some(records_cell(r, v, &page_path)),
                         (FieldKind::Reference { .. } | FieldKind::References { .. }, _) => {
-                            let targets = site.references[i].get(n).cloned().unwrap_or_default();
-                            (!targets.is_empty()).then(|| {
-                                targets
-                                    .iter()
-                                    .map(|&t| {
-                                        format!(
-                                            "<a href=\"{}\">{}</a>",
-                                            escape_html(&config.rooted(&site.paths[t])),
-                                            escape_html(&site.pages[t].title)
-                                        )
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            })
+                            reference_links(site, config, i, n)
                         }
                         (FieldKind::List, Some(v)) if staged.contains(&n.as_str()) => {
                             let lis: String = v
