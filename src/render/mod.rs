@@ -124,6 +124,7 @@ impl LinkRewriter for PageLinks<'_> {
             LinkTarget::External => LinkOutcome::External,
             LinkTarget::SamePage(f) => LinkOutcome::SamePage(f),
             LinkTarget::Unresolved { near } => LinkOutcome::Broken { near },
+            LinkTarget::Draft(rel) => LinkOutcome::Draft(rel),
         }
     }
 }

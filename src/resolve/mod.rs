@@ -118,6 +118,8 @@ pub enum LinkTarget {
     External,
     /// Only a fragment on the same page.
     SamePage(String),
+    /// A draft left out of this build (its source path): published only with `--drafts`.
+    Draft(String),
     /// Internal, but nothing there.
     Unresolved {
         /// The closest page path, for a hint.
@@ -160,6 +162,10 @@ pub struct Site {
     keys: HashMap<String, usize>,
     section_keys: HashMap<String, usize>,
     assets: HashSet<String>,
+    /// Drafts left out of this build, by link key and by id -> their source paths, so a link
+    /// or reference to one says why it leads nowhere.
+    drafts: HashMap<String, String>,
+    draft_ids: HashMap<String, String>,
 }
 
 /// A `sequence` field as written: (page, field, [(target, span)]).
@@ -189,10 +195,23 @@ pub fn resolve(
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Site {
-    let mut pages: Vec<Arc<Page>> = pages
-        .into_iter()
-        .filter(|p| config.drafts || !p.draft)
-        .collect();
+    let (mut pages, left_out): (Vec<Arc<Page>>, Vec<Arc<Page>>) =
+        pages.into_iter().partition(|p| config.drafts || !p.draft);
+    let mut drafts = HashMap::new();
+    let mut draft_ids = HashMap::new();
+    for p in &left_out {
+        let path = page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str()));
+        drafts.insert(link_key(&p.rel), p.rel.clone());
+        drafts.insert(link_key(&path), p.rel.clone());
+        if let Some(id) = config
+            .collection_named(p.collection.as_deref())
+            .and_then(|c| c.id_field.as_ref())
+            .and_then(|f| p.fields.get(f))
+            .and_then(|v| v.value.as_str())
+        {
+            draft_ids.insert(id.to_string(), p.rel.clone());
+        }
+    }
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     let paths: Vec<String> = pages
         .iter()
@@ -215,6 +234,8 @@ pub fn resolve(
         keys: HashMap::new(),
         section_keys: HashMap::new(),
         assets: asset_paths.iter().cloned().collect(),
+        drafts,
+        draft_ids,
         pages,
     };
     let mut claims = Claims::default();
@@ -681,6 +702,14 @@ impl Site {
                                 );
                                 continue;
                             }
+                            if let Some(rel) = self.left_out_draft(&target, p, filter) {
+                                diags.push(
+                                    Diagnostic::error("schema/reference", format!("`{name}` refers to `{target}`, a draft ({rel}) that is left out of this build"))
+                                        .label(p.file, span, "a draft")
+                                        .help(format!("publish `{rel}` (give it another status, or remove `draft: true`), build with `--drafts`, or remove this reference")),
+                                );
+                                continue;
+                            }
                             diags.push(
                                 Diagnostic::error("schema/reference", format!("`{name}` refers to `{target}`, but there is no such {what}"))
                                     .label(p.file, span, "no such page")
@@ -889,15 +918,7 @@ impl Site {
                 return Ok(i);
             }
         }
-        let stripped = target.strip_prefix("@/").unwrap_or(target);
-        let mut candidates = vec![link_key(stripped)];
-        if let Some(rel) = join_relative(parent_dir(&from.rel), stripped) {
-            candidates.push(link_key(&rel));
-        }
-        if let Some(f) = filter {
-            candidates.push(link_key(&format!("{f}/{stripped}")));
-        }
-        for key in candidates {
+        for key in reference_keys(target, from, filter) {
             if let Some(&i) = self.keys.get(&key)
                 && in_filter(i)
             {
@@ -917,6 +938,19 @@ impl Site {
             )
             .collect();
         Err(did_you_mean(target, names.iter().map(String::as_str)).map(str::to_string))
+    }
+
+    /// The source path of the draft left out of this build that `target` names (by id or
+    /// path), if it names one.
+    fn left_out_draft(&self, target: &str, from: &Page, filter: Option<&str>) -> Option<&str> {
+        if let Some(rel) = self.draft_ids.get(target) {
+            return Some(rel);
+        }
+        reference_keys(target, from, filter)
+            .iter()
+            .find_map(|k| self.drafts.get(k))
+            .map(String::as_str)
+            .filter(|rel| filter.is_none_or(|f| rel.starts_with(&format!("{f}/"))))
     }
 
     /// Where a link written in page `from` leads.
@@ -939,9 +973,12 @@ impl Site {
                     page: Some(i),
                     fragment,
                 },
-                None => LinkTarget::Unresolved {
-                    near: did_you_mean(id, self.ids.keys().map(String::as_str))
-                        .map(|n| format!("ref:{n}")),
+                None => match self.draft_ids.get(id) {
+                    Some(rel) => LinkTarget::Draft(rel.clone()),
+                    None => LinkTarget::Unresolved {
+                        near: did_you_mean(id, self.ids.keys().map(String::as_str))
+                            .map(|n| format!("ref:{n}")),
+                    },
                 },
             };
         }
@@ -1029,6 +1066,9 @@ impl Site {
                 };
             }
         }
+        if let Some(rel) = self.drafts.get(&key) {
+            return LinkTarget::Draft(rel.clone());
+        }
         let near = did_you_mean(&key, self.keys.keys().map(String::as_str)).map(str::to_string);
         LinkTarget::Unresolved { near }
     }
@@ -1096,6 +1136,20 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The link keys a reference written in page `from` may name: as written from the content
+/// root, relative to the page, and inside the field's collection.
+fn reference_keys(target: &str, from: &Page, filter: Option<&str>) -> Vec<String> {
+    let stripped = target.strip_prefix("@/").unwrap_or(target);
+    let mut keys = vec![link_key(stripped)];
+    if let Some(rel) = join_relative(parent_dir(&from.rel), stripped) {
+        keys.push(link_key(&rel));
+    }
+    if let Some(f) = filter {
+        keys.push(link_key(&format!("{f}/{stripped}")));
+    }
+    keys
 }
 
 fn hex(b: u8) -> Option<u8> {

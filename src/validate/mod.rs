@@ -234,6 +234,17 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
     };
     ck.common(&fm, &mut page, is_glossary);
     ck.taxonomies(&fm, config, &mut page);
+    // A page whose lifecycle status is Draft is a draft, like `draft: true`, unless it says
+    // `draft: false` (published for comment).
+    if !fm.fields.contains_key("draft")
+        && page.taxonomies.get(STATUS).is_some_and(|terms| {
+            terms
+                .iter()
+                .any(|(t, _)| t.eq_ignore_ascii_case(DRAFT_STATUS))
+        })
+    {
+        page.draft = true;
+    }
     if is_glossary {
         page.glossary = Some(ck.glossary_entry(&fm));
         let mut known = config.known_fields(None);
@@ -638,6 +649,11 @@ impl Checker<'_> {
         }
     }
 }
+
+/// The taxonomy that holds a page's lifecycle status.
+pub const STATUS: &str = "status";
+/// The status that keeps a page out of builds without `--drafts`.
+pub const DRAFT_STATUS: &str = "draft";
 
 /// Whether a content path is a folder index (`_index`, `index`, `README`).
 pub fn is_index_file(rel: &str) -> bool {

@@ -161,3 +161,35 @@ fn drafts_only_with_the_flag() {
     assert_eq!(site.run(&["build", "--drafts"]).code, 0);
     assert!(site.exists("guides/wip/index.html"));
 }
+
+#[test]
+fn a_draft_status_is_left_out_and_links_to_it_say_why() {
+    let site = TestSite::new();
+    site.file(
+        "canon.toml",
+        "[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\", required = true }\nsee = { type = \"references\", collection = \"standards\" }\n[taxonomies.status]\nterms = [\"Draft\", \"Active\"]\n",
+    );
+    site.file(
+        "content/standards/new.md",
+        "---\ntitle: New rules\nid: SEC-009\nstatus: [Draft]\n---\nSoon.\n",
+    );
+    site.file(
+        "content/standards/old.md",
+        "---\ntitle: Old rules\nid: SEC-001\nsee: [SEC-009]\nstatus: [Active]\n---\nSee [the new rules](new.md) and [](ref:SEC-009).\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/standards/old.md:4:7: error[schema/reference]: `see` refers to `SEC-009`, a draft (standards/new.md) that is left out of this build"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/standards/old.md:7:5: error[link/broken]: link to `new.md` leads to a draft (standards/new.md)"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/standards/old.md:7:33: error[link/broken]: link to `ref:SEC-009` leads to a draft"), "{}", run.stderr);
+    assert!(run.stderr.contains("build with `--drafts`"));
+    // With the flag the draft is built, with a banner saying it is not in force.
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html =
+        std::fs::read_to_string(site.root().join("public/standards/new/index.html")).unwrap();
+    assert!(
+        html.contains("This standard is a draft: it is not yet in force"),
+        "{html}"
+    );
+}

@@ -32,6 +32,8 @@ pub enum LinkOutcome {
         /// The target's title, for links written with empty text.
         title: Option<String>,
     },
+    /// A draft left out of this build (its source path).
+    Draft(String),
     /// Internal, but nothing is there.
     Broken {
         /// The closest existing target, for a hint.
@@ -117,6 +119,17 @@ impl Pass<'_, '_> {
                 }
                 self.report.pages.extend(page);
                 (CowStr::from(url), title)
+            }
+            LinkOutcome::Draft(rel) => {
+                let mut d = Diagnostic::error(
+                    "link/broken",
+                    format!("{what} to `{dest}` leads to a draft ({rel}) that is left out of this build"),
+                )
+                .label(self.cx.file, at, "a draft")
+                .help(format!("publish `{rel}` (give it another status, or remove `draft: true`), build with `--drafts`, or remove the link"));
+                d.severity = self.cx.broken;
+                self.diags.push(d);
+                (dest, None)
             }
             LinkOutcome::Broken { near } => {
                 let mut d = Diagnostic::error(
