@@ -78,6 +78,33 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// How often the server opens an empty connection to itself; see [`nudge_connections`].
+pub const NUDGE_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Keeps tiny_http from leaving a connection unserved. Its thread pool (0.12) can lose the
+/// wake-up for a connection accepted in a burst, such as the sockets a browser opens at once
+/// for a page's stylesheet and scripts: the connection's task then waits in the queue until
+/// a thread comes free, and threads stay busy while browsers keep their connections open, so
+/// a request on it (often `/__canon/live.js`) hangs and the page never finishes loading.
+/// Every new connection either starts a thread or wakes one, and a thread that finishes a
+/// task takes the next queued one, so an empty connection every [`NUDGE_EVERY`] bounds the
+/// wait.
+fn nudge_connections(bind: IpAddr, port: u16) {
+    let ip = match bind {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        other => other,
+    };
+    let addr = std::net::SocketAddr::new(ip, port);
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(NUDGE_EVERY);
+            // Connected and closed at once: tiny_http reads nothing and lets it go.
+            let _ = std::net::TcpStream::connect_timeout(&addr, NUDGE_EVERY);
+        }
+    });
+}
+
 const SCRIPT_TAG: &str = "<script src=\"/__canon/live.js\" defer></script>";
 
 /// Adds the reload script to a served page (never to `canon build` output).
@@ -355,6 +382,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             }
         });
     }
+    nudge_connections(opts.bind, port);
     if opts.open {
         open_browser(&url);
     }
