@@ -20,5 +20,6 @@ pub mod resolve;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod timings;
 pub mod validate;
 pub mod write;

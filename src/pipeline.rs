@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::timings;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{self, Config};
@@ -200,6 +202,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
         (output, config, opts.write, report.diags.has_errors())
     {
         report.written = Some(write::write(&output, &config.output_dir, &config)?);
+        timings::mark("write");
         report.output = Some(config.output_dir.clone());
         report.elapsed = report.started.elapsed();
     }
@@ -265,10 +268,14 @@ fn run(
         // Refuse a dangerous output folder before doing any work.
         write::check_output_dir(&config.output_dir, &config)?;
     }
+    timings::start();
     let inputs = load::load_with(&config, &mut cache.files, &mut sources, &mut diags)?;
+    timings::mark("load");
     let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
+    timings::mark("validate");
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
     let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);
+    timings::mark("resolve");
     let progress = if opts.progress && site.pages.len() >= 200 {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) =
@@ -292,6 +299,7 @@ fn run(
         &mut diags,
     );
     progress.finish_and_clear();
+    timings::mark("render");
     if let Some(out) = &output {
         check_published(&config, out, &mut sources, &mut diags)?;
     }
@@ -318,6 +326,7 @@ fn run(
     let mut output = output;
     if let Some(out) = output.as_mut().filter(|_| !opts.defer_search) {
         out.files.extend(search_files(out));
+        timings::mark("search index");
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
     report.sources = sources;

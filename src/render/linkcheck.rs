@@ -251,12 +251,10 @@ pub fn ids(html: &str) -> (HashSet<String>, u64) {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     let mut out = HashSet::new();
-    for name in ["id", "name"] {
-        for r in super::html::attr_values(html, name) {
-            let id = super::html::unescape(&html[r]);
-            id.hash(&mut h);
-            out.insert(id);
-        }
+    for (_, r) in super::html::attrs(html, &["id", "name"]) {
+        let id = super::html::unescape(&html[r]);
+        id.hash(&mut h);
+        out.insert(id);
     }
     (out, h.finish())
 }

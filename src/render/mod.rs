@@ -355,6 +355,7 @@ pub fn render(
         })
         .collect();
     let bodies: Vec<Arc<Body>> = kept.iter().map(|c| c.body.clone()).collect();
+    crate::timings::mark("render: bodies (Markdown, highlighting)");
     // What the page cache sees of a body: it changes whenever the body is rendered again.
     let body_keys: Vec<u64> = kept
         .iter()
@@ -383,6 +384,7 @@ pub fn render(
         })
         .collect();
     let graph = graph::Graph::new(site, config, &links);
+    crate::timings::mark("render: link graph");
     let has_requirements = templates.has("requirements.html")
         && bodies.iter().any(|b| !b.main.requirements.is_empty());
     let mut jobs = jobs(
@@ -473,6 +475,7 @@ pub fn render(
         }
     }
     cache.pages = pages;
+    crate::timings::mark("render: templates");
     files.extend(aliases(site, config));
     // Generated listings are pages readers look for, so the sitemap names them.
     let generated: Vec<String> = jobs
@@ -556,6 +559,7 @@ pub fn render(
         verdicts: &cache.verdicts,
         fresh: &fresh,
     });
+    crate::timings::mark("render: sitemap, feeds, open data");
     let (template_external, verdicts) = linkcheck::check(
         &checks,
         &body_links,
@@ -571,9 +575,11 @@ pub fn render(
     cache.targets = targets;
     cache.verdicts = verdicts;
     diags.extend(found);
+    crate::timings::mark("render: link check");
     let search = config
         .search
         .then(|| search_input(site, config, &bodies, &body_keys, structure, cache));
+    crate::timings::mark("render: search documents");
     Some(SiteOutput {
         files,
         assets,
@@ -1130,14 +1136,10 @@ impl<'a> Renderer<'a> {
             context.insert(*name, value);
         }
         let mut html = self.templates.render(&template, &context, self.sources)?;
-        let mut template_links: Vec<String> = Vec::new();
-        for name in ["href", "src"] {
-            template_links.extend(
-                html::attr_values(&html, name)
-                    .into_iter()
-                    .map(|r| html[r].to_string()),
-            );
-        }
+        let template_links: Vec<String> = html::attrs(&html, &["href", "src"])
+            .into_iter()
+            .map(|(_, r)| html[r].to_string())
+            .collect();
         for (m, body, _) in bodies {
             html = html.replace(&m, body);
         }

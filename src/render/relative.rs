@@ -5,9 +5,9 @@
 /// (a site path such as `/standards/x/`). With `index_links`, links to folders name their
 /// `index.html`.
 pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
-    let mut ranges = super::html::attr_values(html, "href");
-    ranges.extend(super::html::attr_values(html, "src"));
-    ranges.sort_by_key(|r| r.start);
+    let ranges = super::html::attrs(html, &["href", "src"])
+        .into_iter()
+        .map(|(_, r)| r);
     let mut out = String::with_capacity(html.len() + 64);
     let mut last = 0;
     for r in ranges {
