@@ -11,6 +11,9 @@ use canon::diagnostics::render::{Style, emit_to_stderr};
 use canon::pipeline::{self, BuildOptions};
 use canon::scaffold;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
