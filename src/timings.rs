@@ -2,6 +2,7 @@
 //! development aid for finding where a build's time goes (`benches/run` prints it). Costs one
 //! environment lookup per build when unset.
 
+use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -21,7 +22,8 @@ pub fn mark(stage: &str) {
         && let Some(then) = *last
     {
         let now = Instant::now();
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "canon: timing {stage}: {:.1} ms",
             (now - then).as_secs_f64() * 1e3
         );
