@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod controls;
+pub mod corpus;
 pub mod diagnostics;
 pub mod load;
 pub mod pipeline;

@@ -5,7 +5,7 @@
 //! page context. Every list is deduplicated and ordered by title, so output never depends on
 //! scheduling.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -139,48 +139,79 @@ fn related(site: &Site, links: &[Vec<usize>], backlinks: &[Vec<usize>]) -> Vec<V
             referenced_by[t].push(j);
         }
     }
+    // Each page's place in title order, so ties compare two numbers, not two titles.
     let lower: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
+    let mut by_title: Vec<usize> = (0..n).collect();
+    by_title.sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
+    let mut title_order = vec![0usize; n];
+    for (place, &j) in by_title.iter().enumerate() {
+        title_order[j] = place;
+    }
     let rank = |a: &(usize, f64), b: &(usize, f64)| {
         b.1.total_cmp(&a.1)
-            .then_with(|| lower[a.0].cmp(&lower[b.0]))
-            .then(a.0.cmp(&b.0))
+            .then_with(|| title_order[a.0].cmp(&title_order[b.0]))
     };
+    // Per thread: a score for every page, the pages scored so far, and a stamp marking the
+    // pages already linked from or to page `i` (`stamp[j] == i + 1`). Dense arrays, reused
+    // from page to page: a broad term is shared by thousands of pages.
     let out: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            if !listed(site, i) {
-                return Vec::new();
-            }
-            let mut linked: BTreeSet<usize> = links[i].iter().copied().collect();
-            linked.extend(backlinks[i].iter().copied());
-            linked.extend(site.references[i].values().flatten().copied());
-            linked.extend(referenced_by[i].iter().copied());
-            linked.insert(i);
-            let mut scores: HashMap<usize, f64> = HashMap::new();
-            for (tax, list) in &site.pages[i].taxonomies {
-                for (term, _) in list {
-                    let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
-                        continue;
-                    };
-                    let weight = (listed_count / pages.len() as f64).ln();
-                    if weight <= 0.0 {
-                        continue;
+        .map_init(
+            || (vec![0.0f64; n], Vec::new(), vec![0usize; n]),
+            |(scores, touched, stamp), i| {
+                if !listed(site, i) {
+                    return Vec::new();
+                }
+                let mark = i + 1;
+                stamp[i] = mark;
+                for &j in links[i]
+                    .iter()
+                    .chain(&backlinks[i])
+                    .chain(site.references[i].values().flatten())
+                    .chain(&referenced_by[i])
+                {
+                    if j < n {
+                        stamp[j] = mark;
                     }
-                    for &j in pages {
-                        if !linked.contains(&j) {
-                            *scores.entry(j).or_default() += weight;
+                }
+                for (tax, list) in &site.pages[i].taxonomies {
+                    for (term, _) in list {
+                        let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
+                            continue;
+                        };
+                        let weight = (listed_count / pages.len() as f64).ln();
+                        if weight <= 0.0 {
+                            continue;
+                        }
+                        for &j in pages {
+                            if stamp[j] != mark {
+                                if scores[j] == 0.0 {
+                                    touched.push(j);
+                                }
+                                scores[j] += weight;
+                            }
                         }
                     }
                 }
-            }
-            let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
-            if ranked.len() > RELATED {
-                ranked.select_nth_unstable_by(RELATED - 1, rank);
-                ranked.truncate(RELATED);
-            }
-            ranked.sort_by(rank);
-            ranked.into_iter().map(|(j, _)| j).collect()
-        })
+                // The best few, kept in order while scanning: no list of every candidate.
+                let mut best: Vec<(usize, f64)> = Vec::with_capacity(RELATED + 1);
+                for &j in touched.iter() {
+                    let candidate = (j, scores[j]);
+                    scores[j] = 0.0;
+                    if best.len() == RELATED
+                        && rank(&candidate, &best[RELATED - 1]) != std::cmp::Ordering::Less
+                    {
+                        continue;
+                    }
+                    let at =
+                        best.partition_point(|b| rank(b, &candidate) == std::cmp::Ordering::Less);
+                    best.insert(at, candidate);
+                    best.truncate(RELATED);
+                }
+                touched.clear();
+                best.into_iter().map(|(j, _)| j).collect()
+            },
+        )
         .collect();
     out
 }
