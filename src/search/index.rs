@@ -1,6 +1,8 @@
 //! Builds the search index files from the documents of a site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -63,43 +65,83 @@ type Posting = (u32, u32, u32);
 pub const EXCERPT_TEXT: usize = 3000;
 
 /// One document's terms: (term, weight, section), sorted by term.
+///
+/// Each distinct term is looked up once per occurrence in one map (no string is allocated
+/// for a term seen before); body counts per section live in a vector indexed by the term's
+/// number.
 fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
-    // term -> (weight, best section, its weight)
-    let mut acc: HashMap<String, (u32, usize, u32)> = HashMap::new();
-    let mut add = |term: &str, weight: u32, section: usize| {
-        let e = match acc.get_mut(term) {
-            Some(e) => e,
-            None => acc.entry(term.to_string()).or_insert((0, 0, 0)),
-        };
-        e.0 = (e.0 + weight).min(255);
-        if weight > e.2 {
-            e.1 = section;
-            e.2 = weight;
+    struct Acc {
+        index: FxHashMap<String, usize>,
+        /// Per term: (term, weight, best section, its weight).
+        entries: Vec<(String, u32, usize, u32)>,
+    }
+    impl Acc {
+        fn id(&mut self, term: &str) -> usize {
+            if let Some(&k) = self.index.get(term) {
+                return k;
+            }
+            let k = self.entries.len();
+            self.index.insert(term.to_string(), k);
+            self.entries.push((term.to_string(), 0, 0, 0));
+            k
         }
+        fn add(&mut self, k: usize, weight: u32, section: usize) {
+            let e = &mut self.entries[k];
+            e.1 = (e.1 + weight).min(255);
+            if weight > e.3 {
+                e.2 = section;
+                e.3 = weight;
+            }
+        }
+    }
+    let mut acc = Acc {
+        index: FxHashMap::default(),
+        entries: Vec::new(),
     };
-    text::for_each_term(&doc.title, |t| add(t, TITLE, 0));
+    text::for_each_term(&doc.title, |t| {
+        let k = acc.id(t);
+        acc.add(k, TITLE, 0);
+    });
     if let Some(id) = &doc.id {
-        text::for_each_term(id, |t| add(t, ID, 0));
+        text::for_each_term(id, |t| {
+            let k = acc.id(t);
+            acc.add(k, ID, 0);
+        });
     }
     if let Some(d) = &doc.description {
-        text::for_each_term(d, |t| add(t, DESCRIPTION, 0));
-    }
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for (s, section) in doc.sections.iter().enumerate() {
-        text::for_each_term(&section.title, |t| add(t, HEADING, s));
-        counts.clear();
-        text::for_each_term(&section.text, |t| match counts.get_mut(t) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(t.to_string(), 1);
-            }
+        text::for_each_term(d, |t| {
+            let k = acc.id(t);
+            acc.add(k, DESCRIPTION, 0);
         });
-        for (t, n) in &counts {
-            add(t, (*n).min(BODY_CAP), s);
-        }
     }
-    let mut out: Vec<(String, u32, usize)> =
-        acc.into_iter().map(|(t, (w, s, _))| (t, w, s)).collect();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
+    for (s, section) in doc.sections.iter().enumerate() {
+        text::for_each_term(&section.title, |t| {
+            let k = acc.id(t);
+            acc.add(k, HEADING, s);
+        });
+        text::for_each_term(&section.text, |t| {
+            let k = acc.id(t);
+            if counts.len() <= k {
+                counts.resize(k + 1, 0);
+            }
+            if counts[k] == 0 {
+                seen.push(k);
+            }
+            counts[k] += 1;
+        });
+        for &k in &seen {
+            acc.add(k, counts[k].min(BODY_CAP), s);
+            counts[k] = 0;
+        }
+        seen.clear();
+    }
+    let mut out: Vec<(String, u32, usize)> = acc
+        .entries
+        .into_iter()
+        .map(|(t, w, s, _)| (t, w, s))
+        .collect();
     out.sort();
     out
 }
@@ -123,7 +165,7 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
 ) -> Vec<(String, String)> {
     let per_doc: Vec<Vec<(String, u32, usize)>> = docs.par_iter().map(|d| doc_terms(d)).collect();
     // term -> postings in document order.
-    let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+    let mut postings: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
     for (d, terms) in per_doc.into_iter().enumerate() {
         for (t, w, s) in terms {
             postings.entry(t).or_default().push((d as u32, w, s as u32));
