@@ -1,9 +1,9 @@
 //! Save-to-reload latency of `canon serve`: for a generated site of 1,000 and 10,000 pages
-//! (../shared/tools/gen-corpus), the time from a page's file being written to the `reload`
+//! (`canon corpus`), the time from a page's file being written to the `reload`
 //! event reaching a connected browser tab, over repeated one-page body edits.
 //!
 //! Run with `cargo bench --bench serve_latency`. Release build; each size is generated once
-//! into `target/bench-corpus-N`.
+//! into `target/bench/serve-N`.
 
 #![allow(clippy::print_stdout, missing_docs)]
 
@@ -17,29 +17,23 @@ const EDITS: usize = 20;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let generator = root.join("../shared/tools/gen-corpus/gen-corpus");
-    if !generator.exists() {
-        println!(
-            "skipping: {} is absent (../shared is beside the project in CI)",
-            generator.display()
-        );
-        return;
-    }
     let sizes: Vec<usize> = std::env::var("CANON_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1000, 10000]);
     for n in sizes {
-        let corpus = root.join(format!("target/bench-corpus-{n}"));
-        if !corpus.join("standards").is_dir() {
-            let ok = Command::new(&generator)
-                .args(["-n", &n.to_string(), "--format", "markdown", "--out"])
+        // A copy of `canon corpus`'s pages, since the edits change them.
+        let corpus = root.join(format!("target/bench/serve-{n}"));
+        if !corpus.join("canon.toml").is_file() {
+            let _ = std::fs::remove_dir_all(&corpus);
+            let ok = Command::new(env!("CARGO_BIN_EXE_canon"))
+                .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
                 .arg(&corpus)
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false);
             if !ok {
-                println!("skipping {n}: gen-corpus failed");
+                println!("skipping {n}: canon corpus failed");
                 continue;
             }
         }
@@ -85,7 +79,7 @@ fn measure(n: usize, corpus: &Path) {
     let pages: Vec<PathBuf> = ["standards", "methods"]
         .iter()
         .filter_map(|d| {
-            std::fs::read_dir(corpus.join(d))
+            std::fs::read_dir(corpus.join("content").join(d))
                 .ok()?
                 .flatten()
                 .map(|e| e.path())

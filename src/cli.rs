@@ -176,6 +176,7 @@ impl CommonArgs {
             index_links: false,
             broken_links: self.broken_links,
             defer_search: false,
+            check_only: !write,
             today: self.today.clone(),
         }
     }

@@ -61,6 +61,10 @@ pub struct Config {
     pub index_links: bool,
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// Highlight code (off for `canon check`, whose output is only diagnostics).
+    pub highlight: bool,
+    /// Build the search index's documents and files when `search` is on (off for `check`).
+    pub search_index: bool,
     /// The day reviews are judged against (`--today`, else the current date in UTC).
     pub today: jiff::civil::Date,
     /// Number of entries in the Atom feed.
@@ -630,6 +634,8 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         output_dir,
         index_links: raw.index_links.unwrap_or(false),
         drafts: false,
+        highlight: true,
+        search_index: true,
         today: jiff::Timestamp::now()
             .to_zoned(jiff::tz::TimeZone::UTC)
             .date(),

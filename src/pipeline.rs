@@ -40,6 +40,9 @@ pub struct BuildOptions {
     pub broken_links: Option<crate::config::BrokenLinks>,
     /// Leave the search index to the caller (`canon serve` builds it after the reload).
     pub defer_search: bool,
+    /// Only the diagnostics are wanted (`canon check`, `canon lock`): code is not highlighted
+    /// and no search index is built, since neither can find a problem.
+    pub check_only: bool,
     /// The day reviews are judged against (`YYYY-MM-DD`), for reproducible runs.
     pub today: Option<String>,
 }
@@ -136,6 +139,8 @@ pub fn load_config(
         return Ok(None);
     };
     config.drafts = opts.drafts;
+    config.highlight = !opts.check_only;
+    config.search_index = !opts.check_only;
     if let Some(day) = &opts.today {
         config.today = crate::validate::parse_date(day)
             .ok_or_else(|| anyhow::anyhow!("--today `{day}` is not a date (YYYY-MM-DD)"))?;
@@ -182,6 +187,7 @@ fn check_published(
 pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
     let mut session = Session::new(BuildOptions {
         write: false,
+        check_only: true,
         ..opts.clone()
     });
     let (report, output, config) = session.run()?;
@@ -324,7 +330,10 @@ fn run(
         report.counts.push(("other".into(), other));
     }
     let mut output = output;
-    if let Some(out) = output.as_mut().filter(|_| !opts.defer_search) {
+    if let Some(out) = output
+        .as_mut()
+        .filter(|_| !opts.defer_search && config.search_index)
+    {
         out.files.extend(search_files(out));
         timings::mark("search index");
     }

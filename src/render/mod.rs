@@ -328,7 +328,12 @@ pub fn render(
             return None;
         }
     };
-    let highlighter = cache.highlighter.get_or_insert_with(Highlighter::new);
+    let plain = Highlighter::plain();
+    let highlighter = if config.highlight {
+        cache.highlighter.get_or_insert_with(Highlighter::new)
+    } else {
+        &plain
+    };
     let structure = structure_key(site, config);
     cache.builds += 1;
     let this_build = cache.builds;
@@ -576,8 +581,7 @@ pub fn render(
     cache.verdicts = verdicts;
     diags.extend(found);
     crate::timings::mark("render: link check");
-    let search = config
-        .search
+    let search = (config.search && config.search_index)
         .then(|| search_input(site, config, &bodies, &body_keys, structure, cache));
     crate::timings::mark("render: search documents");
     Some(SiteOutput {

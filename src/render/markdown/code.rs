@@ -51,6 +51,13 @@ impl Highlighter {
         self.syntaxes.find_syntax_by_token(token)
     }
 
+    /// A highlighter that knows no language: every block is escaped text (for `canon check`).
+    pub fn plain() -> Self {
+        Highlighter {
+            syntaxes: SyntaxSet::new(),
+        }
+    }
+
     /// Renders one code block: highlighted when the language is known, escaped otherwise.
     pub fn block(&self, lang: &str, code: &str) -> String {
         let lang_class = if lang.is_empty() {

@@ -1,0 +1,238 @@
+//! canon against Hugo (and Pagefind) on the same generated pages, at 1,000 and 10,000 pages:
+//! wall time and peak memory of a full build with and without the search index, of
+//! `canon check`, of Hugo's build of the same pages and of Pagefind indexing Hugo's output,
+//! with the ratios, and how each grows from the smallest size to the largest.
+//!
+//! Run with `cargo bench --bench compare` (release build), or `benches/run` for this and the
+//! other benchmarks. Pages come from `canon corpus` (seed 1) into `target/bench/N/`. Each
+//! timing is the median of `CANON_BENCH_RUNS` runs (default 3), each into an empty output
+//! folder after `sync`, measured with `/usr/bin/time`; Hugo and Pagefind are skipped when not
+//! installed (`apt-get install -y hugo`; `npm install -g pagefind`).
+//! `CANON_BENCH_SIZES=1000,10000` chooses the sizes.
+
+#![allow(clippy::print_stdout, missing_docs, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One measurement: median seconds and the largest peak memory, in MB.
+#[derive(Clone, Copy)]
+struct Run {
+    secs: f64,
+    mb: f64,
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let canon = PathBuf::from(env!("CARGO_BIN_EXE_canon"));
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        println!("skipping: /usr/bin/time is missing (apt-get install -y time)");
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("CANON_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1000, 10000]);
+    let runs: usize = std::env::var("CANON_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let hugo = installed("hugo", "version");
+    let pagefind = installed("pagefind", "--version");
+    let mut rows: Vec<(usize, [Option<Run>; 5])> = Vec::new();
+    for &n in &sizes {
+        let dir = root.join(format!("target/bench/{n}"));
+        let site = dir.join("canon");
+        let hugo_site = dir.join("hugo");
+        if !site.join("canon.toml").is_file() {
+            let _ = std::fs::remove_dir_all(&dir);
+            let ok = Command::new(&canon)
+                .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
+                .arg(&site)
+                .arg("--hugo")
+                .arg(&hugo_site)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "canon corpus failed");
+        }
+        let out = dir.join("out");
+        let canon_cmd = |args: &[&str]| {
+            let mut c = vec![canon.display().to_string()];
+            c.extend(args.iter().map(|s| s.to_string()));
+            c.extend([
+                "--root".to_string(),
+                site.display().to_string(),
+                "--format".into(),
+                "short".into(),
+            ]);
+            c
+        };
+        let build = |search: bool| {
+            set_search(&site, search);
+            let mut cmd = canon_cmd(&["build"]);
+            cmd.extend(["--output".to_string(), out.display().to_string()]);
+            measure(&cmd, runs, &[&out])
+        };
+        let without_search = build(false);
+        let with_search = build(true);
+        let check = measure(&canon_cmd(&["check"]), runs, &[]);
+        let public = hugo_site.join("public");
+        let hugo_run = hugo.then(|| {
+            measure(
+                &[
+                    "hugo".to_string(),
+                    "--quiet".into(),
+                    "-s".into(),
+                    hugo_site.display().to_string(),
+                ],
+                runs,
+                &[&public],
+            )
+        });
+        let pagefind_run = (hugo && pagefind).then(|| {
+            measure(
+                &[
+                    "pagefind".to_string(),
+                    "--site".into(),
+                    public.display().to_string(),
+                ],
+                runs,
+                &[&public.join("pagefind")],
+            )
+        });
+        rows.push((
+            n,
+            [
+                Some(without_search),
+                Some(with_search),
+                Some(check),
+                hugo_run,
+                pagefind_run,
+            ],
+        ));
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    report(&rows, runs);
+}
+
+fn installed(tool: &str, version: &str) -> bool {
+    Command::new(tool)
+        .arg(version)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Turns the generated site's search index on or off.
+fn set_search(site: &Path, on: bool) {
+    let path = site.join("canon.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("search ="))
+        .collect();
+    let mut text = kept.join("\n");
+    // Top-level keys go before the first table.
+    let at = text.find("\n[").unwrap_or(text.len());
+    text.insert_str(at, &format!("\nsearch = {on}"));
+    text.push('\n');
+    std::fs::write(&path, text).unwrap();
+}
+
+/// Runs `cmd` `runs` times under `/usr/bin/time`, each after removing `fresh` and syncing.
+fn measure(cmd: &[String], runs: usize, fresh: &[&Path]) -> Run {
+    let mut secs = Vec::new();
+    let mut mb: f64 = 0.0;
+    for _ in 0..runs {
+        for p in fresh {
+            let _ = std::fs::remove_dir_all(p);
+        }
+        let _ = Command::new("sync").status();
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "canon-bench %e %M"])
+            .args(cmd)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{cmd:?} failed:\n{stderr}");
+        let line = stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("canon-bench "))
+            .unwrap();
+        let mut parts = line.split_whitespace().skip(1);
+        secs.push(parts.next().unwrap().parse::<f64>().unwrap());
+        mb = mb.max(parts.next().unwrap().parse::<f64>().unwrap() / 1024.0);
+    }
+    secs.sort_by(f64::total_cmp);
+    Run {
+        secs: secs[secs.len() / 2],
+        mb,
+    }
+}
+
+fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
+    let cell = |r: &Option<Run>| match r {
+        Some(r) => format!("{:.2} s, {:.0} MB", r.secs, r.mb),
+        None => "not installed".to_string(),
+    };
+    println!();
+    println!("Median of {runs} runs each, empty output folder, `/usr/bin/time`:");
+    println!();
+    println!(
+        "| Pages | canon build | canon build + search | canon check | Hugo | Pagefind on Hugo's output |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (n, r) in rows {
+        println!(
+            "| {n} | {} | {} | {} | {} | {} |",
+            cell(&r[0]),
+            cell(&r[1]),
+            cell(&r[2]),
+            cell(&r[3]),
+            cell(&r[4])
+        );
+    }
+    println!();
+    for (n, r) in rows {
+        let (Some(build), Some(search), Some(check)) = (r[0], r[1], r[2]) else {
+            continue;
+        };
+        let mut line = format!(
+            "{n} pages: canon check takes {:.2} of canon's build (with search)",
+            check.secs / search.secs
+        );
+        if let Some(hugo) = r[3] {
+            line.push_str(&format!(
+                "; Hugo / canon build: {:.2}x time, {:.2}x memory",
+                hugo.secs / build.secs,
+                hugo.mb / build.mb
+            ));
+            if let Some(pf) = r[4] {
+                line.push_str(&format!(
+                    "; (Hugo + Pagefind) / (canon build + search): {:.2}x",
+                    (hugo.secs + pf.secs) / search.secs
+                ));
+            }
+        }
+        println!("{line}");
+    }
+    if let (Some((n0, first)), Some((n1, last))) = (rows.first(), rows.last())
+        && n1 > n0
+    {
+        let grow = |k: usize| match (first[k], last[k]) {
+            (Some(a), Some(b)) => {
+                format!("{:.1}x time, {:.1}x memory", b.secs / a.secs, b.mb / a.mb)
+            }
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "From {n0} to {n1} pages ({:.0}x): canon build {}; with search {}; check {}; Hugo {}",
+            *n1 as f64 / *n0 as f64,
+            grow(0),
+            grow(1),
+            grow(2),
+            grow(3)
+        );
+    }
+}
