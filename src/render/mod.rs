@@ -746,6 +746,15 @@ fn term_use(site: &Site, bodies: &[Arc<Body>]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Renders every page's Markdown (no templates, no caching) and returns the length of the
+/// HTML: the Markdown stage on its own, for benchmarks.
+pub fn render_markdown(site: &Site, config: &Config, highlighter: &Highlighter) -> usize {
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_body(site, config, highlighter, i).main.html.len())
+        .sum()
+}
+
 fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize) -> Body {
     let p = &site.pages[i];
     let links = PageLinks {

@@ -1,0 +1,104 @@
+//! Criterion micro-benchmarks of each pipeline stage on a generated site of 300 pages
+//! (`canon corpus`, seed 1): load, validate, resolve, Markdown (without highlighting),
+//! highlighting one code block, templates (the render stage with Markdown and highlighting
+//! included), the search index and writing. A regression shows up in the stage it is in.
+//!
+//! Run with `cargo bench --bench stages` (`-- --quick` for a short run).
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use canon::diagnostics::{Diagnostics, SourceMap};
+use canon::pipeline::{self, BuildOptions};
+use canon::render::markdown::Highlighter;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use indicatif::ProgressBar;
+
+const PAGES: usize = 300;
+
+fn stages(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    canon::corpus::generate(PAGES, 1, &root, None).unwrap();
+    let opts = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let config = pipeline::load_config(&opts, &mut sources, &mut diags)
+        .unwrap()
+        .unwrap();
+    let inputs = canon::load::load(&config, &mut sources, &mut diags).unwrap();
+    let pages = canon::validate::validate(inputs.pages.clone(), &config, &mut diags);
+    let assets: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
+    let site = canon::resolve::resolve(pages.clone(), &assets, &config, &mut diags);
+    assert!(!diags.has_errors(), "the generated site builds cleanly");
+
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(10);
+    g.bench_function("load", |b| {
+        b.iter(|| {
+            let mut sources = SourceMap::default();
+            let mut diags = Diagnostics::default();
+            canon::load::load(&config, &mut sources, &mut diags).unwrap()
+        })
+    });
+    g.bench_function("validate", |b| {
+        b.iter_batched(
+            || inputs.pages.clone(),
+            |raw| canon::validate::validate(raw, &config, &mut Diagnostics::default()),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("resolve", |b| {
+        b.iter_batched(
+            || pages.clone(),
+            |p: Vec<Arc<canon::validate::Page>>| {
+                canon::resolve::resolve(p, &assets, &config, &mut Diagnostics::default())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let plain = Highlighter::plain();
+    g.bench_function("markdown", |b| {
+        b.iter(|| canon::render::render_markdown(&site, &config, &plain))
+    });
+    let highlighter = Highlighter::new();
+    let code = "#!/usr/bin/env bash\nset -euo pipefail\nfor host in $(cat hosts.txt); do\n  curl --fail \"https://$host/health\" || exit 1\ndone\n";
+    highlighter.block("bash", code);
+    g.bench_function("highlight one block", |b| {
+        b.iter(|| highlighter.block("bash", code))
+    });
+    let render = || {
+        canon::render::render(
+            &site,
+            &config,
+            &inputs.templates,
+            inputs.assets.clone(),
+            &inputs.stylesheet,
+            &sources,
+            &ProgressBar::hidden(),
+            &mut canon::render::Cache::default(),
+            &mut Diagnostics::default(),
+        )
+        .unwrap()
+    };
+    g.bench_function("render (markdown, highlighting, templates)", |b| {
+        b.iter(render)
+    });
+    let output = render();
+    let search = output.search.clone().unwrap();
+    g.bench_function("search index", |b| {
+        b.iter(|| canon::search::build(&search.docs, &search.facets, &search.glossary))
+    });
+    let out = dir.path().join("out");
+    g.bench_function("write", |b| {
+        b.iter(|| canon::write::write(&output, &out, &config).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
