@@ -177,9 +177,9 @@ fn mark(name: &str) -> String {
 struct Values(Vec<(&'static str, Value)>);
 
 impl Values {
-    fn insert<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.0
-            .push((name, serde_json::to_value(value).unwrap_or(Value::Null)));
+    /// Adds a value, moved in: contexts are built once, never copied through serde.
+    fn insert(&mut self, name: &'static str, value: impl Into<Value>) {
+        self.0.push((name, value.into()));
     }
 }
 
@@ -983,7 +983,7 @@ impl<'a> Renderer<'a> {
                 bodies.push((content.clone(), b.main.html.as_str(), self.body_keys[*i]));
                 cx.insert(
                     "page",
-                    &context::page_value(
+                    context::page_value(
                         site,
                         config,
                         *i,
@@ -1014,14 +1014,14 @@ impl<'a> Renderer<'a> {
                     .map(|i| self.mark_body("intro", i, &mut bodies));
                 cx.insert(
                     "section",
-                    &context::section_value(site, config, *s, intro.as_deref()),
+                    context::section_value(site, config, *s, intro.as_deref()),
                 );
                 if sec.kind == SectionKind::Home {
                     let recent: Vec<Value> = context::recent(site, 6)
                         .into_iter()
                         .map(|i| context::card(site, config, i))
                         .collect();
-                    cx.insert("recent", &recent);
+                    cx.insert("recent", recent);
                     ("home.html".to_string(), "/".to_string())
                 } else {
                     ("section.html".to_string(), sec.path.clone())
@@ -1049,23 +1049,23 @@ impl<'a> Renderer<'a> {
                     .collect();
                 cx.insert(
                     "section",
-                    &context::section_value(site, config, *s, intro.as_deref()),
+                    context::section_value(site, config, *s, intro.as_deref()),
                 );
                 cx.insert(
                     "glossary",
-                    &context::glossary_value(site, config, &definitions, &self.term_use),
+                    context::glossary_value(site, config, &definitions, &self.term_use),
                 );
                 ("glossary.html".to_string(), sec.path.clone())
             }
             Job::Taxonomy(t) => {
-                cx.insert("taxonomy", &context::taxonomy_value(site, config, *t));
+                cx.insert("taxonomy", context::taxonomy_value(site, config, *t));
                 (
                     "taxonomy.html".to_string(),
                     site.taxonomies[*t].path.clone(),
                 )
             }
             Job::Term(t, k) => {
-                cx.insert("term", &context::term_value(site, config, *t, *k));
+                cx.insert("term", context::term_value(site, config, *t, *k));
                 (
                     "term.html".to_string(),
                     site.taxonomies[*t].terms[*k].path.clone(),
@@ -1074,7 +1074,7 @@ impl<'a> Renderer<'a> {
             Job::Search => {
                 cx.insert(
                     "search",
-                    &serde_json::json!({
+                    serde_json::json!({
                         "path": config.rooted("/search/"),
                         "permalink": config.absolute_url("/search/"),
                         "breadcrumbs": context::breadcrumbs(site, config, "/search/"),
@@ -1083,11 +1083,11 @@ impl<'a> Renderer<'a> {
                 ("search.html".to_string(), "/search/".to_string())
             }
             Job::Controls => {
-                cx.insert("controls", &context::controls_value(site, config));
+                cx.insert("controls", context::controls_value(site, config));
                 ("iso27001.html".to_string(), "/iso27001/".to_string())
             }
             Job::Reviews => {
-                cx.insert("reviews", &context::reviews_value(site, config));
+                cx.insert("reviews", context::reviews_value(site, config));
                 ("reviews.html".to_string(), "/reviews/".to_string())
             }
             Job::Compare(c) => {
@@ -1100,14 +1100,14 @@ impl<'a> Renderer<'a> {
                         .map(|(_, r)| r.html.clone())
                 };
                 let value = records::compare_value(site, config, coll, &text_html);
-                cx.insert("compare", &value);
+                cx.insert("compare", value);
                 (
                     "compare.html".to_string(),
                     records::compare_path(site, coll).unwrap_or_default(),
                 )
             }
             Job::Requirements => {
-                cx.insert("requirements", &self.requirements_value());
+                cx.insert("requirements", self.requirements_value());
                 (
                     "requirements.html".to_string(),
                     REQUIREMENTS_PATH.to_string(),
@@ -1118,7 +1118,7 @@ impl<'a> Renderer<'a> {
                 ("404.html".to_string(), "/404.html".to_string())
             }
         };
-        cx.insert("current", &config.rooted(&top_level(&path)));
+        cx.insert("current", config.rooted(&top_level(&path)));
         // Everything the template is given: when none of it changed since the last build of
         // this session, neither did the page.
         let key = if let Job::Page(i) = job {
@@ -1143,11 +1143,14 @@ impl<'a> Renderer<'a> {
         {
             return Ok((key, previous.clone()));
         }
-        let mut context = tera::Context::new();
-        context.insert("site", &self.site_value);
-        for (name, value) in &cx.0 {
-            context.insert(*name, value);
+        // The context's values are moved in; only the shared `site` value is copied.
+        let mut values = serde_json::Map::with_capacity(cx.0.len() + 1);
+        values.insert("site".to_string(), self.site_value.clone());
+        for (name, value) in cx.0 {
+            values.insert(name.to_string(), value);
         }
+        let context = tera::Context::from_value(Value::Object(values))
+            .map_err(|e| Diagnostic::error("template/render", e.to_string()))?;
         let mut html = self.templates.render(&template, &context, self.sources)?;
         let template_links: Vec<String> = html::attrs(&html, &["href", "src"])
             .into_iter()
