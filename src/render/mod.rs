@@ -409,6 +409,10 @@ pub fn render(
         .collect();
     let last = jobs.len() - 1;
     jobs.splice(last..last, compare);
+    // Listings and generated pages can be large (a collection of thousands, every
+    // requirement): start them first, so the many small pages fill in around them rather than
+    // one large page finishing alone at the end.
+    jobs.sort_by_key(|j| matches!(j, Job::Page(_)));
     progress.set_length(jobs.len() as u64);
     let mut site_value = context::site_value(site, config);
     if has_requirements {
