@@ -613,33 +613,8 @@ terms = ["Access management", "Incident management", "Supplier assurance", "Data
 /// site there). Returns the number of files written.
 pub fn generate(n: usize, seed: u64, out: &Path, hugo: Option<&Path>) -> anyhow::Result<usize> {
     let pages = make_pages(n, seed);
-    let mut files = 0;
     write(&out.join("canon.toml"), CANON_TOML)?;
-    write(
-        &out.join("content/_index.md"),
-        "---\ntitle: Published guidance\n---\n\nDelivery methods, security standards and cyber e-learning.\n",
-    )?;
-    for (dir, singular, _) in KINDS {
-        write(
-            &out.join(format!("content/{dir}/_index.md")),
-            &format!(
-                "---\ntitle: {singular}s\n---\n\nEvery {} we publish.\n",
-                singular.to_lowercase()
-            ),
-        )?;
-    }
-    for (term, abbr, definition) in GLOSSARY {
-        let abbreviation = if abbr.is_empty() {
-            String::new()
-        } else {
-            format!("abbreviation: {abbr}\n")
-        };
-        write(
-            &out.join(format!("content/glossary/{}.md", slugify(term))),
-            &format!("---\ntitle: {term}\n{abbreviation}---\n\n{definition}\n"),
-        )?;
-        files += 1;
-    }
+    let mut files = shared_content(out, true)?;
     let standard_ids: Vec<&str> = pages
         .iter()
         .filter(|p| p.kind == 1)
@@ -692,15 +667,6 @@ pub fn generate(n: usize, seed: u64, out: &Path, hugo: Option<&Path>) -> anyhow:
         )?;
         files += 1;
         if let Some(h) = hugo {
-            let text = format!(
-                "---\ntitle: \"{}\"\ndescription: \"{}\"\ndate: {}\n{fields}audience: {}\ntopic: {}\n---\n\n{}",
-                p.title,
-                p.description,
-                p.date,
-                yaml_list(&p.audience),
-                yaml_list(&p.topic),
-                p.body
-            );
             write(
                 &h.join(format!("content/{}/{}.md", KINDS[p.kind].0, p.slug)),
                 &text,
@@ -711,6 +677,36 @@ pub fn generate(n: usize, seed: u64, out: &Path, hugo: Option<&Path>) -> anyhow:
         hugo_site(h)?;
     }
     Ok(files)
+}
+
+/// The home page, the sections' introductions and the glossary, written the same way for
+/// both sites (Hugo has no use for abbreviations). Returns the number of glossary entries.
+fn shared_content(root: &Path, abbreviations: bool) -> anyhow::Result<usize> {
+    write(
+        &root.join("content/_index.md"),
+        "---\ntitle: Published guidance\n---\n\nDelivery methods, security standards and cyber e-learning.\n",
+    )?;
+    for (dir, singular, _) in KINDS {
+        write(
+            &root.join(format!("content/{dir}/_index.md")),
+            &format!(
+                "---\ntitle: {singular}s\n---\n\nEvery {} we publish.\n",
+                singular.to_lowercase()
+            ),
+        )?;
+    }
+    for (term, abbr, definition) in GLOSSARY {
+        let abbreviation = if abbr.is_empty() || !abbreviations {
+            String::new()
+        } else {
+            format!("abbreviation: {abbr}\n")
+        };
+        write(
+            &root.join(format!("content/glossary/{}.md", slugify(term))),
+            &format!("---\ntitle: {term}\n{abbreviation}---\n\n{definition}\n"),
+        )?;
+    }
+    Ok(GLOSSARY.len())
 }
 
 /// Hugo's configuration and a minimal theme with the same kinds of page canon makes.
@@ -734,25 +730,7 @@ disableKinds = ["RSS"]
   endLevel = 3
 "##,
     )?;
-    write(
-        &h.join("content/_index.md"),
-        "---\ntitle: Published guidance\n---\n\nDelivery methods, security standards and cyber e-learning.\n",
-    )?;
-    for (dir, singular, _) in KINDS {
-        write(
-            &h.join(format!("content/{dir}/_index.md")),
-            &format!(
-                "---\ntitle: {singular}s\n---\n\nEvery {} we publish.\n",
-                singular.to_lowercase()
-            ),
-        )?;
-    }
-    for (term, _, definition) in GLOSSARY {
-        write(
-            &h.join(format!("content/glossary/{}.md", slugify(term))),
-            &format!("---\ntitle: {term}\n---\n\n{definition}\n"),
-        )?;
-    }
+    shared_content(h, false)?;
     write(
         &h.join("layouts/_default/baseof.html"),
         r##"<!doctype html>

@@ -217,3 +217,60 @@ fn lock_records_requirement_ids_and_check_warns_when_one_shifts() {
     );
     assert!(!run.stderr.contains("shifted"), "{}", run.stderr);
 }
+
+#[test]
+fn the_benchmark_corpus_is_deterministic_and_builds_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (out, hugo) in [("a", "ha"), ("b", "hb")] {
+        let run = run_in(
+            tmp.path(),
+            &[
+                "corpus", "--pages", "60", "--seed", "3", out, "--hugo", hugo,
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let a = crate::support::snapshot(&tmp.path().join("a"));
+    assert_eq!(a, crate::support::snapshot(&tmp.path().join("b")));
+    assert!(
+        a.keys()
+            .filter(|k| k.starts_with("content/standards/"))
+            .count()
+            >= 20
+    );
+    assert!(tmp.path().join("ha/hugo.toml").is_file());
+    assert!(tmp.path().join("ha/layouts/_default/single.html").is_file());
+    let standard = a
+        .iter()
+        .find(|(k, _)| {
+            k.to_string_lossy()
+                .starts_with("content/standards/sec-00001")
+        })
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .unwrap();
+    assert!(standard.contains("## Requirements\n\n- "), "{standard}");
+    // Every link, glossary term, requirement and field of it is valid.
+    let run = run_in(
+        &tmp.path().join("a"),
+        &[
+            "check",
+            "--strict",
+            "--format",
+            "short",
+            "--today",
+            "2026-11-22",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("(methods 20, standards 20, modules 20, glossary terms 16"),
+        "{}",
+        run.stderr
+    );
+}
