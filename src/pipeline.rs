@@ -202,30 +202,13 @@ pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
 
 /// Runs the whole pipeline once: builds, and writes when `opts.write` and there are no errors.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
-    // The search index is built here, while the pages are being written.
-    let mut session = Session::new(BuildOptions {
-        defer_search: true,
-        ..opts.clone()
-    });
+    let mut session = Session::new(opts.clone());
     let (mut report, output, config) = session.run()?;
     if let (Some(output), Some(config), true, false) =
         (output, config, opts.write, report.diags.has_errors())
     {
-        let staging = write::Staging::begin(&config.output_dir, &config)?;
-        // Writing waits on the disk, the index on the processor: one beside the other.
-        let (filled, search) = std::thread::scope(|s| {
-            let writer = s.spawn(|| staging.fill(&output.files, &output.assets));
-            let search = if opts.defer_search || !config.search_index {
-                Vec::new()
-            } else {
-                search_files(&output)
-            };
-            (writer.join(), search)
-        });
-        filled.map_err(|_| anyhow::anyhow!("writing the site failed"))??;
-        staging.fill(&search, &[])?;
-        report.written = Some(staging.commit()?);
-        timings::mark("write, with the search index beside it");
+        report.written = Some(write::write(&output, &config.output_dir, &config)?);
+        timings::mark("write");
         report.output = Some(config.output_dir.clone());
         report.elapsed = report.started.elapsed();
     }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::load::{Asset, AssetSource};
-use crate::render::{OutputFile, SiteOutput};
+use crate::render::SiteOutput;
 
 /// File canon puts in every output folder it writes, so it knows the folder is its own.
 pub const MARKER: &str = ".canon-output";
@@ -133,107 +133,64 @@ pub fn check_output_dir(out: &Path, config: &Config) -> anyhow::Result<PathBuf> 
 
 /// Writes the site into `out`, replacing what canon wrote there before.
 pub fn write(output: &SiteOutput, out: &Path, config: &Config) -> anyhow::Result<WriteStats> {
-    let staging = Staging::begin(out, config)?;
-    staging.fill(&output.files, &output.assets)?;
-    staging.commit()
-}
-
-/// A site being written beside the output folder: [`Staging::fill`] as often as needed (from
-/// several threads at once, so writing can run beside other work), then [`Staging::commit`]
-/// swaps it into place. Dropped without a commit, it removes itself and changes nothing.
-pub struct Staging {
-    out: PathBuf,
-    parent: PathBuf,
-    name: String,
-    dir: PathBuf,
-    files: std::sync::atomic::AtomicUsize,
-    assets: std::sync::atomic::AtomicUsize,
-    committed: bool,
-}
-
-impl Staging {
-    /// Checks the output folder and creates an empty staging folder beside it.
-    pub fn begin(out: &Path, config: &Config) -> anyhow::Result<Staging> {
-        let out = check_output_dir(out, config)?;
-        let parent = out
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        fs::create_dir_all(&parent)
-            .with_context(|| format!("failed to create `{}`", parent.display()))?;
-        remove_stale(&parent, &name);
-        let dir = parent.join(format!(".{name}.canon-staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)
-                .with_context(|| format!("failed to remove `{}`", dir.display()))?;
-        }
-        fs::create_dir(&dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
-        let staging = Staging {
-            out,
-            parent,
-            name,
-            dir,
-            files: Default::default(),
-            assets: Default::default(),
-            committed: false,
-        };
-        fs::write(staging.dir.join(MARKER), MARKER_TEXT)
-            .with_context(|| format!("failed to write `{}`", staging.dir.join(MARKER).display()))?;
-        Ok(staging)
+    let out = check_output_dir(out, config)?;
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    remove_stale(&parent, &name);
+    let staging = parent.join(format!(".{name}.canon-staging-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)
+            .with_context(|| format!("failed to remove `{}`", staging.display()))?;
     }
+    let result = fill(output, &staging).and_then(|stats| {
+        swap(&staging, &out, &parent, &name)?;
+        Ok(stats)
+    });
+    if result.is_err() && staging.exists() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
 
-    /// Writes generated files and copies assets into the staging folder.
-    pub fn fill(&self, files: &[OutputFile], assets: &[Asset]) -> anyhow::Result<()> {
-        let staging = &self.dir;
-        let mut dirs: Vec<PathBuf> = files
-            .iter()
-            .map(|f| f.path.as_str())
-            .chain(assets.iter().map(|a| a.rel.as_str()))
-            .filter_map(|p| Path::new(p).parent().map(|d| staging.join(d)))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        on_io_threads(|| {
-            dirs.par_iter().try_for_each(|d| {
-                fs::create_dir_all(d)
-                    .with_context(|| format!("failed to create `{}`", d.display()))
-            })?;
-            files.par_iter().try_for_each(|f| {
-                let path = staging.join(&f.path);
-                fs::write(&path, &f.contents)
-                    .with_context(|| format!("failed to write `{}`", path.display()))
-            })?;
-            assets
-                .par_iter()
-                .try_for_each(|a| copy_asset(a, staging))
+fn fill(output: &SiteOutput, staging: &Path) -> anyhow::Result<WriteStats> {
+    fs::create_dir(staging).with_context(|| format!("failed to create `{}`", staging.display()))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("failed to write `{}`", staging.join(MARKER).display()))?;
+    let mut dirs: Vec<PathBuf> = output
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(output.assets.iter().map(|a| a.rel.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| staging.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    on_io_threads(|| {
+        dirs.par_iter().try_for_each(|d| {
+            fs::create_dir_all(d).with_context(|| format!("failed to create `{}`", d.display()))
         })?;
-        use std::sync::atomic::Ordering::Relaxed;
-        self.files.fetch_add(files.len(), Relaxed);
-        self.assets.fetch_add(assets.len(), Relaxed);
-        Ok(())
-    }
-
-    /// Moves the staging folder into place, and the previous site away.
-    pub fn commit(mut self) -> anyhow::Result<WriteStats> {
-        swap(&self.dir, &self.out, &self.parent, &self.name)?;
-        self.committed = true;
-        Ok(WriteStats {
-            files: self.files.load(std::sync::atomic::Ordering::Relaxed),
-            assets: self.assets.load(std::sync::atomic::Ordering::Relaxed),
-        })
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed && self.dir.exists() {
-            let _ = on_io_threads(|| remove_tree(&self.dir));
-        }
-    }
+        output.files.par_iter().try_for_each(|f| {
+            let path = staging.join(&f.path);
+            fs::write(&path, &f.contents)
+                .with_context(|| format!("failed to write `{}`", path.display()))
+        })?;
+        output
+            .assets
+            .par_iter()
+            .try_for_each(|a| copy_asset(a, staging))
+    })?;
+    Ok(WriteStats {
+        files: output.files.len(),
+        assets: output.assets.len(),
+    })
 }
 
 fn copy_asset(a: &Asset, staging: &Path) -> anyhow::Result<()> {
