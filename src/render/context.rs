@@ -438,7 +438,7 @@ pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>
         "compare": sec.collection.as_deref().filter(|_| sec.kind == SectionKind::Collection).and_then(|c| {
             let c = config.collections.get(c)?;
             let path = super::records::compare_path(site, c)?;
-            Some(json!({"path": config.rooted(&path), "title": format!("Compare {}", c.title.to_lowercase())}))
+            Some(json!({"path": config.rooted(&path), "title": super::records::compare_title(c)}))
         }),
         "breadcrumbs": breadcrumbs(site, config, &sec.path),
     })

@@ -80,8 +80,8 @@ pub fn value_html(spec: &FieldSpec, v: &FieldValue) -> Option<String> {
     Some(html)
 }
 
-/// The id of the section that shows a records field: along its list ("Phases and decision
-/// points"), or on its own ("Reporting").
+/// The heading of the section that shows a records field: along its list ("Phases and
+/// decision points"), or on its own ("Reporting"). Its id is made from it.
 fn section_title(c: &Collection, spec: &FieldSpec, r: &Records) -> String {
     match r.stage_field().and_then(|(_, list)| c.fields.get(list)) {
         Some(list) => format!("{} and {}", list.label, spec.label.to_lowercase()),
@@ -234,6 +234,11 @@ fn singular(label: &str) -> String {
     }
 }
 
+/// The comparison page's title ("Compare delivery methods").
+pub fn compare_title(c: &Collection) -> String {
+    format!("Compare {}", c.title.to_lowercase())
+}
+
 /// Where a collection's comparison page is: under its section (`/methods/compare/`).
 pub fn compare_path(site: &Site, c: &Collection) -> Option<String> {
     if c.compare.is_empty() {
@@ -375,7 +380,7 @@ pub fn compare_value(
         .iter()
         .find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
     json!({
-        "title": format!("Compare {}", c.title.to_lowercase()),
+        "title": compare_title(c),
         "collection": {"name": c.name, "title": c.title, "singular": c.singular, "path": section.map(|s| config.rooted(&s.path))},
         "columns": columns,
         "rows": rows,
