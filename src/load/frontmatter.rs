@@ -258,6 +258,19 @@ impl YamlSpans<'_> {
     }
 }
 
+impl YamlSpans<'_> {
+    /// A scalar or an alias starting at `at`.
+    fn leaf(&mut self, at: usize, key: Option<String>) {
+        let end = scalar_end(self.text, at);
+        self.last_end = end;
+        let node = Node {
+            span: at..end,
+            ..Default::default()
+        };
+        self.attach(node, key);
+    }
+}
+
 impl MarkedEventReceiver for YamlSpans<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = marker_offset(self.text, &mark);
@@ -294,24 +307,8 @@ impl MarkedEventReceiver for YamlSpans<'_> {
                 self.last_end = end;
                 self.attach(node, None);
             }
-            Event::Scalar(value, ..) => {
-                let end = scalar_end(self.text, at);
-                self.last_end = end;
-                let node = Node {
-                    span: at..end,
-                    ..Default::default()
-                };
-                self.attach(node, Some(value));
-            }
-            Event::Alias(_) => {
-                let end = scalar_end(self.text, at);
-                self.last_end = end;
-                let node = Node {
-                    span: at..end,
-                    ..Default::default()
-                };
-                self.attach(node, None);
-            }
+            Event::Scalar(value, ..) => self.leaf(at, Some(value)),
+            Event::Alias(_) => self.leaf(at, None),
             _ => {}
         }
     }

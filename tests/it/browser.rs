@@ -115,6 +115,14 @@ impl Page {
         r["result"]["result"]["value"].clone()
     }
 
+    /// Loads a path of the site served on `port`.
+    fn open(&mut self, port: u16, path: &str) {
+        self.call(
+            "Page.navigate",
+            json!({"url": format!("http://127.0.0.1:{port}{path}")}),
+        );
+    }
+
     fn wait_until(&mut self, expression: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while self.eval(expression) != json!(true) {
@@ -204,10 +212,7 @@ fn a_real_browser_reloads_after_an_edit_and_shows_errors() {
     let port = session.port;
     let page = &mut session.page;
 
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/guides/setup/")}),
-    );
+    page.open(port, "/guides/setup/");
     page.wait_until(
         "document.readyState === 'complete' && document.body.innerText.includes('First version.')",
     );
@@ -249,10 +254,7 @@ fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
     let page = &mut session.page;
 
     // Suggestions as the reader types in the header box.
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/")}),
-    );
+    page.open(port, "/");
     page.wait_until("document.readyState === 'complete' && !!window.canonSearch");
     // The client splits and stems words exactly as the index builder does.
     for text in [
@@ -297,19 +299,13 @@ fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
 
     // The search page: a standard's id first, the glossary definition on top, a facet that
     // filters and is kept in the URL.
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/search/?q=SEC-004")}),
-    );
+    page.open(port, "/search/?q=SEC-004");
     page.wait_until("document.querySelectorAll('#search-results li').length > 0");
     assert_eq!(
         page.eval("document.querySelector('#search-results li a').innerText"),
         json!("Data protection by design")
     );
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/search/?q=mfa")}),
-    );
+    page.open(port, "/search/?q=mfa");
     page.wait_until("!document.getElementById('search-definition').hidden && document.querySelectorAll('#search-results li').length > 1");
     assert!(
         page.eval("document.getElementById('search-definition').innerText")
@@ -336,10 +332,7 @@ fn a_real_browser_checks_quiz_answers_instantly() {
     let mut session = session(&crate::support::repo());
     let port = session.port;
     let page = &mut session.page;
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/modules/spotting-phishing/")}),
-    );
+    page.open(port, "/modules/spotting-phishing/");
     // The script shows the buttons it drives; without it they stay hidden.
     page.wait_until(
         "!!document.querySelector('.quiz__check') && !document.querySelector('.quiz__check').hidden",
@@ -382,10 +375,7 @@ fn a_real_browser_keeps_learning_path_progress_locally() {
     let mut session = session(&crate::support::repo());
     let port = session.port;
     let page = &mut session.page;
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/modules/passwords-and-mfa/")}),
-    );
+    page.open(port, "/modules/passwords-and-mfa/");
     // The script shows the toggle; without it the page has none.
     page.wait_until(
         "!!document.querySelector('.path-progress') && !document.querySelector('.path-progress').hidden",
@@ -394,10 +384,7 @@ fn a_real_browser_keeps_learning_path_progress_locally() {
     page.wait_until(
         "document.querySelector('.path-progress__toggle').getAttribute('aria-pressed') === 'true'",
     );
-    page.call(
-        "Page.navigate",
-        json!({"url": format!("http://127.0.0.1:{port}/paths/cyber-security-essentials/")}),
-    );
+    page.open(port, "/paths/cyber-security-essentials/");
     page.wait_until(
         "!!document.querySelector('.steps__progress') && !document.querySelector('.steps__progress').hidden",
     );
@@ -417,22 +404,12 @@ fn a_fresh_browser_finishes_loading_a_served_page() {
     // A fresh browser opens several connections at once for a page's stylesheet and
     // scripts; tiny_http could leave one unserved, so the page never finished loading (about
     // half the time before the server nudged its thread pool). Five fresh browsers in a row.
-    for round in 0..5 {
+    for _ in 0..5 {
         let mut session = session(&crate::support::repo());
         let port = session.port;
         let page = &mut session.page;
-        page.call(
-            "Page.navigate",
-            json!({"url": format!("http://127.0.0.1:{port}/modules/spotting-phishing/")}),
-        );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while page.eval("document.readyState") != json!("complete") {
-            if Instant::now() >= deadline {
-                let state = page.eval("JSON.stringify({ready: document.readyState, resources: performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus)})");
-                panic!("round {round}: the page never finished loading: {state}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        page.open(port, "/modules/spotting-phishing/");
+        page.wait_until("document.readyState === 'complete'");
         assert_eq!(
             page.eval("performance.getEntriesByType('resource').some(e => e.name.endsWith('/__canon/live.js'))"),
             json!(true)
