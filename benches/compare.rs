@@ -6,7 +6,11 @@
 //! Run with `cargo bench --bench compare` (release build), or `benches/run` for this and the
 //! other benchmarks. Pages come from `canon corpus` (seed 1) into `target/bench/N/`. Each
 //! timing is the median of `CANON_BENCH_RUNS` runs (default 3), each into an empty output
-//! folder after `sync`, measured with `/usr/bin/time`; Hugo and Pagefind are skipped when not
+//! folder after `sync`, measured with `/usr/bin/time`. A previous run's output is moved into
+//! `target/bench/trash/` and deleted only when every run is done: on ext4, creating files in
+//! the minute after tens of thousands were deleted is slowed by the inode allocator's scan
+//! for recently deleted inodes (`recently_deleted` in `perf`), which would charge one tool
+//! for the clean-up of the run before it. Hugo and Pagefind are skipped when not
 //! installed (`apt-get install -y hugo`; `npm install -g pagefind`).
 //! `CANON_BENCH_SIZES=1000,10000` chooses the sizes.
 
@@ -40,6 +44,7 @@ fn main() {
         .unwrap_or(3);
     let hugo = installed("hugo", "version");
     let pagefind = installed("pagefind", "--version");
+    let trash = Trash::new(root.join("target/bench/trash"));
     let mut rows: Vec<(usize, [Option<Run>; 5])> = Vec::new();
     for &n in &sizes {
         let dir = root.join(format!("target/bench/{n}"));
@@ -72,11 +77,11 @@ fn main() {
             set_search(&site, search);
             let mut cmd = canon_cmd(&["build"]);
             cmd.extend(["--output".to_string(), out.display().to_string()]);
-            measure(&cmd, runs, &[&out])
+            measure(&cmd, runs, &[&out], &trash)
         };
         let without_search = build(false);
         let with_search = build(true);
-        let check = measure(&canon_cmd(&["check"]), runs, &[]);
+        let check = measure(&canon_cmd(&["check"]), runs, &[], &trash);
         let public = hugo_site.join("public");
         let hugo_run = hugo.then(|| {
             measure(
@@ -88,6 +93,7 @@ fn main() {
                 ],
                 runs,
                 &[&public],
+                &trash,
             )
         });
         let pagefind_run = (hugo && pagefind).then(|| {
@@ -99,6 +105,7 @@ fn main() {
                 ],
                 runs,
                 &[&public.join("pagefind")],
+                &trash,
             )
         });
         rows.push((
@@ -111,9 +118,41 @@ fn main() {
                 pagefind_run,
             ],
         ));
-        let _ = std::fs::remove_dir_all(&out);
+        trash.take(&out);
     }
+    trash.empty();
     report(&rows, runs);
+}
+
+/// Where earlier outputs wait until every run is done (see the module comment).
+struct Trash {
+    dir: PathBuf,
+    count: std::cell::Cell<usize>,
+}
+
+impl Trash {
+    /// Empties what an interrupted run may have left, before anything is measured.
+    fn new(dir: PathBuf) -> Trash {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Trash {
+            dir,
+            count: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Moves `path`, if it exists, out of the way (a rename, so no inode is freed).
+    fn take(&self, path: &Path) {
+        if path.exists() {
+            let n = self.count.get();
+            self.count.set(n + 1);
+            std::fs::rename(path, self.dir.join(n.to_string())).unwrap();
+        }
+    }
+
+    fn empty(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn installed(tool: &str, version: &str) -> bool {
@@ -139,13 +178,14 @@ fn set_search(site: &Path, on: bool) {
     std::fs::write(&path, text).unwrap();
 }
 
-/// Runs `cmd` `runs` times under `/usr/bin/time`, each after removing `fresh` and syncing.
-fn measure(cmd: &[String], runs: usize, fresh: &[&Path]) -> Run {
+/// Runs `cmd` `runs` times under `/usr/bin/time`, each after moving `fresh` to the trash and
+/// syncing.
+fn measure(cmd: &[String], runs: usize, fresh: &[&Path], trash: &Trash) -> Run {
     let mut secs = Vec::new();
     let mut mb: f64 = 0.0;
     for _ in 0..runs {
         for p in fresh {
-            let _ = std::fs::remove_dir_all(p);
+            trash.take(p);
         }
         let _ = Command::new("sync").status();
         let out = Command::new("/usr/bin/time")

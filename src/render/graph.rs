@@ -35,14 +35,16 @@ impl Graph {
     /// Builds the graph from each page's body links (`links[i]`: pages page `i` links to).
     pub fn new(site: &Site, config: &Config, links: &[Vec<usize>]) -> Graph {
         let n = site.pages.len();
+        // Each page's place in title order, so sorting compares two numbers, not two titles.
+        let lower: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
+        let mut in_order: Vec<usize> = (0..n).collect();
+        in_order.sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
+        let mut title_order = vec![0usize; n];
+        for (place, &j) in in_order.iter().enumerate() {
+            title_order[j] = place;
+        }
         let by_title = |v: &mut Vec<usize>| {
-            v.sort_by(|&a, &b| {
-                site.pages[a]
-                    .title
-                    .to_lowercase()
-                    .cmp(&site.pages[b].title.to_lowercase())
-                    .then(a.cmp(&b))
-            });
+            v.sort_unstable_by_key(|&a| title_order[a]);
             v.dedup();
         };
         let mut backlinks = vec![Vec::new(); n];
@@ -92,7 +94,7 @@ impl Graph {
             })
             .collect();
 
-        let related = related(site, links, &backlinks);
+        let related = related(site, links, &backlinks, &title_order);
         Graph {
             inverse,
             backlinks,
@@ -115,7 +117,12 @@ fn inverse_label(config: &Config, collection: usize, field: usize) -> String {
 
 /// Related pages: the sum, over shared terms, of ln(N / pages with the term), so a term every
 /// page has counts for nothing; ties by title.
-fn related(site: &Site, links: &[Vec<usize>], backlinks: &[Vec<usize>]) -> Vec<Vec<usize>> {
+fn related(
+    site: &Site,
+    links: &[Vec<usize>],
+    backlinks: &[Vec<usize>],
+    title_order: &[usize],
+) -> Vec<Vec<usize>> {
     let n = site.pages.len();
     let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
     let mut terms: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
@@ -138,14 +145,6 @@ fn related(site: &Site, links: &[Vec<usize>], backlinks: &[Vec<usize>]) -> Vec<V
         for &t in refs.values().flatten() {
             referenced_by[t].push(j);
         }
-    }
-    // Each page's place in title order, so ties compare two numbers, not two titles.
-    let lower: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
-    let mut by_title: Vec<usize> = (0..n).collect();
-    by_title.sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
-    let mut title_order = vec![0usize; n];
-    for (place, &j) in by_title.iter().enumerate() {
-        title_order[j] = place;
     }
     let rank = |a: &(usize, f64), b: &(usize, f64)| {
         b.1.total_cmp(&a.1)

@@ -148,6 +148,7 @@ impl Body {
     }
 }
 
+#[derive(Hash)]
 enum Job {
     Page(usize),
     Section(usize),
@@ -250,6 +251,30 @@ pub struct Cache {
     verdicts: HashMap<String, Arc<linkcheck::PageVerdict>>,
     /// Each search document by URL, with the key of what it was made from.
     docs: HashMap<String, (u64, Arc<crate::search::Doc>)>,
+    /// The link graph, with the key of what it was made from.
+    graph: Option<(u64, Arc<graph::Graph>)>,
+    /// The open-data files, with the key of what they were made from.
+    api: Option<(u64, Vec<OutputFile>)>,
+}
+
+/// Every requirement of every page as listings show it (not where it is in its file).
+fn requirements_key(site: &Site, bodies: &[Arc<Body>]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (i, b) in bodies.iter().enumerate() {
+        for r in b.main.requirements.iter().filter(|_| site.own_page[i]) {
+            (i, &r.id, r.number, r.keyword, r.explicit, &r.text).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Every page's front matter, title and path: what listings, cards and the link graph show.
+fn listing_key(site: &Site) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (p, path) in site.pages.iter().zip(&site.paths) {
+        (p.meta_hash, path).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Everything outside a page that its rendered body depends on: the configuration, every
@@ -388,7 +413,19 @@ pub fn render(
                 .map(move |r| (site.pages[i].file, r.clone()))
         })
         .collect();
-    let graph = graph::Graph::new(site, config, &links);
+    // The link graph depends on front matter, paths and links alone: a body edit that
+    // changes no link keeps it (related pages take a scan of every shared term).
+    let listing = listing_key(site);
+    let graph_key = {
+        let mut h = DefaultHasher::new();
+        (structure, listing, &links).hash(&mut h);
+        h.finish()
+    };
+    let graph = match &cache.graph {
+        Some((k, g)) if *k == graph_key => g.clone(),
+        _ => Arc::new(graph::Graph::new(site, config, &links)),
+    };
+    cache.graph = Some((graph_key, graph.clone()));
     crate::timings::mark("render: link graph");
     let has_requirements = templates.has("requirements.html")
         && bodies.iter().any(|b| !b.main.requirements.is_empty());
@@ -426,13 +463,7 @@ pub fn render(
         body_keys: body_keys.clone(),
         base_key: base_key(config, template_sources, &site_value),
         structure,
-        listing: {
-            let mut h = DefaultHasher::new();
-            for (p, path) in site.pages.iter().zip(&site.paths) {
-                (p.meta_hash, path).hash(&mut h);
-            }
-            h.finish()
-        },
+        listing,
         previous: &cache.pages,
         graph: &graph,
         term_use: term_use(site, &bodies),
@@ -489,17 +520,28 @@ pub fn render(
     // Generated listings are pages readers look for, so the sitemap names them.
     let generated: Vec<String> = jobs
         .iter()
-        .filter_map(|j| match j {
-            Job::Controls => Some("/iso27001/".to_string()),
-            Job::Requirements => Some(REQUIREMENTS_PATH.to_string()),
-            Job::Reviews => Some("/reviews/".to_string()),
-            Job::Compare(c) => records::compare_path(site, &config.collections[*c]),
-            _ => None,
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Controls | Job::Requirements | Job::Reviews | Job::Compare(_)
+            )
         })
+        .map(|j| job_path(site, config, j))
         .collect();
     files.extend(site_files(site, config, &generated));
-    files.extend(
-        api::files(
+    // Open data shows front matter, relationships, requirements and the glossary's
+    // definitions: a body edit that changes none of them keeps it.
+    let api_key = {
+        let mut h = DefaultHasher::new();
+        (graph_key, requirements_key(site, &bodies)).hash(&mut h);
+        for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
+            site.pages[e.page].body_text().hash(&mut h);
+        }
+        h.finish()
+    };
+    let api_files = match &cache.api {
+        Some((k, f)) if *k == api_key => f.clone(),
+        _ => api::files(
             site,
             config,
             &graph,
@@ -512,8 +554,11 @@ pub fn render(
         .map(|(path, text)| OutputFile {
             path,
             contents: Arc::from(text.into_bytes()),
-        }),
-    );
+        })
+        .collect(),
+    };
+    files.extend(api_files.iter().cloned());
+    cache.api = Some((api_key, api_files));
     let assets: Vec<Asset> = assets
         .into_iter()
         .filter(|a| !files.iter().any(|f| f.path == a.rel))
@@ -627,13 +672,7 @@ fn search_input(
             })
             .collect(),
     };
-    let listing = {
-        let mut h = DefaultHasher::new();
-        for p in site.pages.iter() {
-            p.meta_hash.hash(&mut h);
-        }
-        h.finish()
-    };
+    let listing = listing_key(site);
     let key = |i: usize| {
         let mut h = DefaultHasher::new();
         (structure, listing, site.pages[i].meta_hash, body_keys[i]).hash(&mut h);
@@ -738,13 +777,10 @@ fn term_use(site: &Site, bodies: &[Arc<Body>]) -> Vec<Vec<usize>> {
             out[e].push(i);
         }
     }
+    // By title, then by page, so a page that uses a term twice is next to itself.
+    let titles: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
     for v in &mut out {
-        v.sort_by(|&a, &b| {
-            site.pages[a]
-                .title
-                .to_lowercase()
-                .cmp(&site.pages[b].title.to_lowercase())
-        });
+        v.sort_unstable_by(|&a, &b| titles[a].cmp(&titles[b]).then(a.cmp(&b)));
         v.dedup();
     }
     out
@@ -957,20 +993,62 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
+    /// A generated page's key from what its context is made of, without making it (a
+    /// collection's listing alone is thousands of cards): the front matter and paths of every
+    /// page, which listings, registers and terms show, plus what each kind takes from bodies.
+    /// Equal keys mean equal contexts.
+    fn job_key(&self, job: &Job) -> u64 {
+        let site = self.site;
+        let mut h = DefaultHasher::new();
+        (self.base_key, self.structure, self.listing, job).hash(&mut h);
+        match job {
+            Job::Page(_) => {}
+            Job::Section(s) => {
+                site.sections[*s]
+                    .index_page
+                    .map(|i| self.body_keys[i])
+                    .hash(&mut h);
+            }
+            Job::Glossary(s) => {
+                site.sections[*s]
+                    .index_page
+                    .map(|i| self.body_keys[i])
+                    .hash(&mut h);
+                for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
+                    self.body_keys[e.page].hash(&mut h);
+                }
+                self.term_use.hash(&mut h);
+            }
+            Job::Requirements => requirements_key(site, self.bodies).hash(&mut h),
+            Job::Compare(_) => {
+                for b in self.bodies.iter() {
+                    for (name, r) in &b.text_fields {
+                        (name, &r.html).hash(&mut h);
+                    }
+                }
+            }
+            Job::NotFound => self.stylesheet.hash(&mut h),
+            Job::Taxonomy(_) | Job::Term(..) | Job::Search | Job::Reviews | Job::Controls => {}
+        }
+        h.finish()
+    }
+
     fn job(&self, job: &Job) -> Result<(u64, Arc<Rendered2>), Diagnostic> {
         let (site, config) = (self.site, self.config);
-        if let Job::Page(i) = job {
-            let key = self.page_key(*i);
-            if let Some((k, previous)) = self.previous.get(&site.paths[*i])
-                && *k == key
-            {
-                return Ok((key, previous.clone()));
-            }
+        let key = match job {
+            Job::Page(i) => self.page_key(*i),
+            _ => self.job_key(job),
+        };
+        if let Some((k, previous)) = self.previous.get(&job_path(site, config, job))
+            && *k == key
+        {
+            return Ok((key, previous.clone()));
         }
         let mut cx = Values::default();
         // Bodies stand in as marks until the template's own links have been collected.
         let mut bodies: Vec<(String, &str, u64)> = Vec::new();
-        let (template, path): (String, String) = match job {
+        let path = job_path(site, config, job);
+        let template: String = match job {
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let b = &self.bodies[*i];
@@ -997,7 +1075,7 @@ impl<'a> Renderer<'a> {
                         self.graph,
                     ),
                 );
-                let template = match &p.template {
+                match &p.template {
                     Some(t) if self.templates.has(t) => t.clone(),
                     Some(t) => {
                         return Err(Diagnostic::error(
@@ -1008,8 +1086,7 @@ impl<'a> Renderer<'a> {
                         .help("remove `template`, or add the template under templates/"));
                     }
                     None => "page.html".to_string(),
-                };
-                (template, site.paths[*i].clone())
+                }
             }
             Job::Section(s) => {
                 let sec = &site.sections[*s];
@@ -1026,9 +1103,9 @@ impl<'a> Renderer<'a> {
                         .map(|i| context::card(site, config, i))
                         .collect();
                     cx.insert("recent", recent);
-                    ("home.html".to_string(), "/".to_string())
+                    "home.html".to_string()
                 } else {
-                    ("section.html".to_string(), sec.path.clone())
+                    "section.html".to_string()
                 }
             }
             Job::Glossary(s) => {
@@ -1059,21 +1136,15 @@ impl<'a> Renderer<'a> {
                     "glossary",
                     context::glossary_value(site, config, &definitions, &self.term_use),
                 );
-                ("glossary.html".to_string(), sec.path.clone())
+                "glossary.html".to_string()
             }
             Job::Taxonomy(t) => {
                 cx.insert("taxonomy", context::taxonomy_value(site, config, *t));
-                (
-                    "taxonomy.html".to_string(),
-                    site.taxonomies[*t].path.clone(),
-                )
+                "taxonomy.html".to_string()
             }
             Job::Term(t, k) => {
                 cx.insert("term", context::term_value(site, config, *t, *k));
-                (
-                    "term.html".to_string(),
-                    site.taxonomies[*t].terms[*k].path.clone(),
-                )
+                "term.html".to_string()
             }
             Job::Search => {
                 cx.insert(
@@ -1084,15 +1155,15 @@ impl<'a> Renderer<'a> {
                         "breadcrumbs": context::breadcrumbs(site, config, "/search/"),
                     }),
                 );
-                ("search.html".to_string(), "/search/".to_string())
+                "search.html".to_string()
             }
             Job::Controls => {
                 cx.insert("controls", context::controls_value(site, config));
-                ("iso27001.html".to_string(), "/iso27001/".to_string())
+                "iso27001.html".to_string()
             }
             Job::Reviews => {
                 cx.insert("reviews", context::reviews_value(site, config));
-                ("reviews.html".to_string(), "/reviews/".to_string())
+                "reviews.html".to_string()
             }
             Job::Compare(c) => {
                 let coll = &config.collections[*c];
@@ -1105,48 +1176,18 @@ impl<'a> Renderer<'a> {
                 };
                 let value = records::compare_value(site, config, coll, &text_html);
                 cx.insert("compare", value);
-                (
-                    "compare.html".to_string(),
-                    records::compare_path(site, coll).unwrap_or_default(),
-                )
+                "compare.html".to_string()
             }
             Job::Requirements => {
                 cx.insert("requirements", self.requirements_value());
-                (
-                    "requirements.html".to_string(),
-                    REQUIREMENTS_PATH.to_string(),
-                )
+                "requirements.html".to_string()
             }
             Job::NotFound => {
                 cx.insert("inline_css", self.stylesheet);
-                ("404.html".to_string(), "/404.html".to_string())
+                "404.html".to_string()
             }
         };
         cx.insert("current", config.rooted(&top_level(&path)));
-        // Everything the template is given: when none of it changed since the last build of
-        // this session, neither did the page.
-        let key = if let Job::Page(i) = job {
-            self.page_key(*i)
-        } else {
-            let mut h = DefaultHasher::new();
-            (self.base_key, &template, &path).hash(&mut h);
-            for (name, value) in &cx.0 {
-                name.hash(&mut h);
-                hash_value(value, &mut h);
-            }
-            for (m, _, k) in &bodies {
-                (m, k).hash(&mut h);
-            }
-            if matches!(job, Job::NotFound) {
-                self.stylesheet.hash(&mut h);
-            }
-            h.finish()
-        };
-        if let Some((k, previous)) = self.previous.get(&path)
-            && *k == key
-        {
-            return Ok((key, previous.clone()));
-        }
         // The context's values are moved in; only the shared `site` value is copied.
         let mut values = serde_json::Map::with_capacity(cx.0.len() + 1);
         values.insert("site".to_string(), self.site_value.clone());
@@ -1185,6 +1226,23 @@ impl<'a> Renderer<'a> {
                 },
             }),
         ))
+    }
+}
+
+/// The site path a job writes.
+fn job_path(site: &Site, config: &Config, job: &Job) -> String {
+    match job {
+        Job::Page(i) => site.paths[*i].clone(),
+        Job::Section(s) if site.sections[*s].kind == SectionKind::Home => "/".to_string(),
+        Job::Section(s) | Job::Glossary(s) => site.sections[*s].path.clone(),
+        Job::Taxonomy(t) => site.taxonomies[*t].path.clone(),
+        Job::Term(t, k) => site.taxonomies[*t].terms[*k].path.clone(),
+        Job::Search => "/search/".to_string(),
+        Job::Controls => "/iso27001/".to_string(),
+        Job::Reviews => "/reviews/".to_string(),
+        Job::Compare(c) => records::compare_path(site, &config.collections[*c]).unwrap_or_default(),
+        Job::Requirements => REQUIREMENTS_PATH.to_string(),
+        Job::NotFound => "/404.html".to_string(),
     }
 }
 

@@ -401,9 +401,9 @@ impl Site {
         let pages = &self.pages;
         let titles: Vec<String> = self.sections.iter().map(|s| s.title.clone()).collect();
         for s in &mut self.sections {
-            s.pages.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+            s.pages.sort_by_cached_key(|&a| order(&pages[a]));
             s.subsections
-                .sort_by(|&a, &b| titles[a].to_lowercase().cmp(&titles[b].to_lowercase()));
+                .sort_by_cached_key(|&a| titles[a].to_lowercase());
         }
     }
 
@@ -487,12 +487,8 @@ impl Site {
                 terms.sort_by_key(|a| a.name.to_lowercase());
             }
             for t in &mut terms {
-                t.pages.sort_by(|&a, &b| {
-                    self.pages[a]
-                        .title
-                        .to_lowercase()
-                        .cmp(&self.pages[b].title.to_lowercase())
-                });
+                t.pages
+                    .sort_by_cached_key(|&a| self.pages[a].title.to_lowercase());
                 if !t.pages.is_empty() {
                     claims.claim(
                         &t.path,
@@ -606,7 +602,7 @@ impl Site {
             let mut members: Vec<usize> = (0..self.pages.len())
                 .filter(|&i| !self.is_index[i] && self.pages[i].collection.as_deref() == Some(name))
                 .collect();
-            members.sort_by(|&a, &b| order(&self.pages[a], &self.pages[b]));
+            members.sort_by_cached_key(|&a| order(&self.pages[a]));
             for (k, &i) in members.iter().enumerate() {
                 let prev = k.checked_sub(1).map(|k| members[k]);
                 let next = members.get(k + 1).copied();
@@ -1092,12 +1088,9 @@ impl Site {
     }
 }
 
-/// Listing order: weight, then title, then path.
-fn order(a: &Page, b: &Page) -> std::cmp::Ordering {
-    a.weight
-        .cmp(&b.weight)
-        .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-        .then_with(|| a.rel.cmp(&b.rel))
+/// Listing order: weight, then title, then path (a sort key, made once per page).
+fn order(p: &Page) -> (i64, String, &str) {
+    (p.weight, p.title.to_lowercase(), &p.rel)
 }
 
 /// Whether a link starts with a URL scheme (`https:`, `mailto:` …).

@@ -26,9 +26,14 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -79,7 +84,15 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        (status, head, buf[split..].to_vec())
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(&buf[split..])
+        } else {
+            buf[split..].to_vec()
+        };
+        (status, head, body)
     }
 
     fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
@@ -107,6 +120,25 @@ impl Server {
         // Wait for the headers, so the channel is registered before anything changes.
         events.wait_for_headers();
         events
+    }
+}
+
+/// The body of a chunked response: each chunk is its size in hex, CRLF, the bytes, CRLF.
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size");
+        let size = std::str::from_utf8(&rest[..line_end]).unwrap();
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
     }
 }
 
@@ -355,18 +387,23 @@ fn incremental_output_equals_a_full_build() {
     events.next("reload");
     // The search index follows the reload.
     events.next("indexed");
+    assert_serves_a_full_build(site.root(), &server, &[]);
+}
+
+/// Every file a full build of `root` writes is served, byte for byte (but for the reload
+/// script). `args` go to the build as they went to `canon serve`.
+fn assert_serves_a_full_build(root: &Path, server: &Server, args: &[&str]) {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("full");
-    let run = crate::support::run_in(
-        site.root(),
-        &[
-            "build",
-            "--base-url",
-            "/",
-            "--output",
-            dest.to_str().unwrap(),
-        ],
-    );
+    let mut build = vec![
+        "build",
+        "--base-url",
+        "/",
+        "--output",
+        dest.to_str().unwrap(),
+    ];
+    build.extend(args);
+    let run = crate::support::run_in(root, &build);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let full = crate::support::snapshot(&dest);
     let mut compared = 0;
@@ -387,6 +424,73 @@ fn incremental_output_equals_a_full_build() {
         compared += 1;
     }
     assert!(compared > 10, "{compared}");
+}
+
+/// Body edits that leave the site's structure alone are where a rebuild reuses the most (the
+/// link graph, open data, listings, the glossary and requirements pages): after each kind,
+/// everything served equals a full build.
+#[test]
+fn body_edits_keep_every_generated_page_equal_to_a_full_build() {
+    let site = TestSite::new();
+    for part in ["content", "themes"] {
+        crate::support::copy_dir(&crate::support::repo().join(part), &site.root().join(part));
+    }
+    for file in ["canon.toml", "requirements.lock"] {
+        std::fs::copy(crate::support::repo().join(file), site.root().join(file)).unwrap();
+    }
+    let today = ["--today", "2026-11-22"];
+    let server = Server::start_with(site.root(), &today);
+    let mut events = server.events();
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = site.root().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let edits: [(&str, &str, &str, &str); 5] = [
+        // Prose alone: no link, term or requirement changes.
+        (
+            "plain prose",
+            "content/standards/backup-and-recovery.md",
+            "\n## ",
+            "\nA sentence added to the prose.\n\n## ",
+        ),
+        // A new link: the target's backlinks and related pages change.
+        (
+            "a new link",
+            "content/standards/backup-and-recovery.md",
+            "A sentence added to the prose.",
+            "See [access control](access-control.md).",
+        ),
+        // A new requirement: the standard's table, /requirements/ and the open data change.
+        (
+            "a new requirement",
+            "content/standards/access-control.md",
+            "- [2] MUST NOT",
+            "- MAY keep a record of this edit.\n- [2] MUST NOT",
+        ),
+        // A glossary term used for the first time: the glossary lists the page.
+        (
+            "a glossary term",
+            "content/about.md",
+            "\n## ",
+            "\nThe Caldicott Guardian is named here.\n\n## ",
+        ),
+        // A definition: the glossary page and /api/glossary.json change.
+        (
+            "a definition",
+            "content/glossary/phishing.md",
+            "\n\n",
+            "\n\nA definition, edited.\n\n",
+        ),
+    ];
+    for (what, rel, from, to) in edits {
+        edit(rel, from, to);
+        let event = events.next("reload");
+        assert!(!event.contains("error"), "{what}: {event}");
+        events.next("indexed");
+        assert_serves_a_full_build(site.root(), &server, &today);
+    }
 }
 
 #[test]
