@@ -79,6 +79,8 @@ pub struct Config {
     pub glossary: Option<GlossaryConfig>,
     /// Build the search index and show the search box.
     pub search: bool,
+    /// Keep raw HTML written in Markdown (`markdown.raw_html`); when false it is stripped.
+    pub raw_html: bool,
 }
 
 /// A collection: the pages under `content/<name>/`, with a schema for their front matter.
@@ -279,6 +281,7 @@ struct RawConfig {
     broken_links: Option<Spanned<String>>,
     glossary: Option<RawGlossary>,
     search: Option<bool>,
+    markdown: Option<RawMarkdown>,
     #[serde(default)]
     collections: IndexMap<String, Spanned<RawCollection>>,
     #[serde(default)]
@@ -320,6 +323,12 @@ struct RawField {
     title: Option<String>,
     group_by: Option<String>,
     values_from: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -645,6 +654,7 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         broken_links,
         glossary,
         search: raw.search.unwrap_or(true),
+        raw_html: raw.markdown.and_then(|m| m.raw_html).unwrap_or(true),
     }
 }
 

@@ -112,7 +112,13 @@ pub struct SyntaxError {
     pub message: String,
     /// Where, in file offsets.
     pub span: Range<usize>,
+    /// The diagnostic's code, when it is not plain `frontmatter/syntax`.
+    pub code: Option<&'static str>,
 }
+
+/// At most this many values, with every YAML alias expanded, in one page's front matter: far
+/// more than any page needs, far fewer than an alias bomb ("billion laughs") would make.
+pub const MAX_VALUES: u64 = 100_000;
 
 /// Parses the front matter of `text` described by `split`.
 pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, SyntaxError> {
@@ -127,6 +133,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, SyntaxError> {
 
 fn not_a_table(kind: &str, open: Range<usize>) -> SyntaxError {
     SyntaxError {
+        code: None,
         message: format!("front matter must be a set of `key: value` fields, not {kind}"),
         span: open,
     }
@@ -136,9 +143,25 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
     if matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
+    // Read as events first: they never expand aliases, so a bomb, an unknown tag or a
+    // repeated key is found before the YAML loader would build the values.
+    let mut spans = YamlSpans {
+        text: matter,
+        ..Default::default()
+    };
+    Parser::new_from_str(matter)
+        .load(&mut spans, false)
+        .map_err(|e| marker_error(matter, base, e.marker(), e.info()))?;
+    if let Some(e) = spans.problem.take() {
+        return Err(SyntaxError {
+            span: base + e.span.start..base + e.span.end,
+            ..e
+        });
+    }
     let pod = gray_matter::engine::YAML::parse(matter)
         .map_err(|e| yaml_error(matter, base, &e.to_string()))?;
     let value: Value = pod.deserialize().map_err(|e| SyntaxError {
+        code: None,
         message: format!("front matter could not be read: {e}"),
         span: open.clone(),
     })?;
@@ -148,13 +171,6 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
         Value::Array(_) => return Err(not_a_table("a list", open)),
         _ => return Err(not_a_table("a single value", open)),
     };
-    let mut spans = YamlSpans {
-        text: matter,
-        ..Default::default()
-    };
-    Parser::new_from_str(matter)
-        .load(&mut spans, false)
-        .map_err(|e| marker_error(matter, base, e.marker(), e.info()))?;
     let fields = match spans.root {
         Some(root) => fields_of(&root, &map, base),
         None => IndexMap::new(),
@@ -171,6 +187,7 @@ fn yaml_error(matter: &str, base: usize, fallback: &str) -> SyntaxError {
     match Parser::new_from_str(matter).load(&mut sink, false) {
         Err(e) => marker_error(matter, base, e.marker(), e.info()),
         Ok(()) => SyntaxError {
+            code: None,
             message: format!("invalid YAML: {fallback}"),
             span: base..base,
         },
@@ -180,6 +197,7 @@ fn yaml_error(matter: &str, base: usize, fallback: &str) -> SyntaxError {
 fn marker_error(matter: &str, base: usize, m: &Marker, info: &str) -> SyntaxError {
     let at = marker_offset(matter, m);
     SyntaxError {
+        code: None,
         message: format!("invalid YAML: {info}"),
         span: base + at..base + (at + 1).min(matter.len()).max(at),
     }
@@ -230,7 +248,28 @@ struct YamlSpans<'a> {
     stack: Vec<Frame>,
     root: Option<Node>,
     last_end: usize,
+    /// Values so far with every alias expanded, and for each open collection its anchor
+    /// and the count when it started.
+    values: u64,
+    open: Vec<(usize, u64)>,
+    /// How many values each anchored node stands for, by anchor id.
+    anchored: std::collections::HashMap<usize, u64>,
+    /// The first problem found (offsets within the front matter).
+    problem: Option<SyntaxError>,
 }
+
+/// YAML's own tags (`!!str`, `!!int` …), which name the types front matter takes anyway.
+const YAML_TAGS: &[&str] = &[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "null",
+    "seq",
+    "map",
+    "timestamp",
+    "binary",
+];
 
 impl YamlSpans<'_> {
     /// Attaches a finished node to the collection being read. `key` is the scalar's text,
@@ -244,7 +283,18 @@ impl YamlSpans<'_> {
                 key: k,
                 start,
             }) => match k.take() {
-                Some((name, key_span)) => entries.push((name, key_span, node)),
+                Some((name, key_span)) => {
+                    if let Some((_, first, _)) = entries.iter().find(|(n, _, _)| *n == name) {
+                        let line = self.text[..first.start].matches('\n').count() + 1;
+                        let message = format!(
+                            "`{name}` is given twice; the first is on line {line} of the front matter"
+                        );
+                        entries.push((name, key_span.clone(), node));
+                        self.fail("frontmatter/duplicate-key", key_span, message);
+                        return;
+                    }
+                    entries.push((name, key_span, node));
+                }
                 None => {
                     // A block mapping's start event comes at its first `:`; the mapping
                     // starts at its first key.
@@ -259,6 +309,53 @@ impl YamlSpans<'_> {
 }
 
 impl YamlSpans<'_> {
+    fn fail(&mut self, code: &'static str, at: Range<usize>, message: String) {
+        if self.problem.is_none() {
+            self.problem = Some(SyntaxError {
+                message,
+                span: at,
+                code: Some(code),
+            });
+        }
+    }
+
+    /// Counts `n` more values at `at`, and stops an alias bomb.
+    fn count(&mut self, n: u64, at: usize) {
+        let before = self.values;
+        self.values = self.values.saturating_add(n);
+        if before <= MAX_VALUES && self.values > MAX_VALUES {
+            let end = scalar_end(self.text, at);
+            self.fail(
+                "frontmatter/aliases",
+                at..end,
+                format!(
+                    "with its aliases expanded, the front matter would hold more than {MAX_VALUES} values"
+                ),
+            );
+        }
+    }
+
+    /// A tag that is not one of YAML's own: front matter is data, never objects to build.
+    fn check_tag(&mut self, tag: Option<&yaml_rust2::parser::Tag>, at: usize) {
+        let Some(tag) = tag else { return };
+        let own = tag.handle == "tag:yaml.org,2002:" && YAML_TAGS.contains(&tag.suffix.as_str())
+            || tag.handle == "!!" && YAML_TAGS.contains(&tag.suffix.as_str())
+            || tag.handle == "!" && tag.suffix.is_empty();
+        if !own {
+            let end = self.text[at..]
+                .find(char::is_whitespace)
+                .map_or(self.text.len(), |i| at + i);
+            self.fail(
+                "frontmatter/tag",
+                at..end,
+                format!(
+                    "the tag `{}{}` is not supported: front matter holds plain values",
+                    tag.handle, tag.suffix
+                ),
+            );
+        }
+    }
+
     /// A scalar or an alias starting at `at`.
     fn leaf(&mut self, at: usize, key: Option<String>) {
         let end = scalar_end(self.text, at);
@@ -274,6 +371,32 @@ impl YamlSpans<'_> {
 impl MarkedEventReceiver for YamlSpans<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = marker_offset(self.text, &mark);
+        match &ev {
+            Event::MappingStart(anchor, tag) | Event::SequenceStart(anchor, tag) => {
+                self.check_tag(tag.as_ref(), at);
+                self.count(1, at);
+                self.open.push((*anchor, self.values));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some((anchor, start)) = self.open.pop()
+                    && anchor > 0
+                {
+                    self.anchored.insert(anchor, self.values - start + 1);
+                }
+            }
+            Event::Scalar(_, _, anchor, tag) => {
+                self.check_tag(tag.as_ref(), at);
+                self.count(1, at);
+                if *anchor > 0 {
+                    self.anchored.insert(*anchor, 1);
+                }
+            }
+            Event::Alias(id) => {
+                let n = self.anchored.get(id).copied().unwrap_or(1);
+                self.count(n, at);
+            }
+            _ => {}
+        }
         match ev {
             Event::MappingStart(..) => self.stack.push(Frame::Map {
                 start: at,
@@ -394,6 +517,7 @@ fn parse_toml(matter: &str, base: usize) -> Result<FrontMatter, SyntaxError> {
     let table = toml::de::DeTable::parse(matter).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         SyntaxError {
+            code: None,
             message: format!("invalid TOML: {}", e.message().lines().next().unwrap_or("")),
             span: base + span.start..base + span.end,
         }

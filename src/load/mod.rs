@@ -174,13 +174,15 @@ pub fn load_with(
                 inputs.pages.push(RawPage { file, rel, text });
             }
             Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
-            Err(ReadError::Encoding(why)) => {
-                let file = sources.add(name, Arc::from(""));
-                diags.push(
-                    Diagnostic::error("load/encoding", why)
-                        .label(file, 0..0, "in this file")
-                        .help("save the file as UTF-8"),
-                );
+            Err(ReadError::Encoding { why, text, at }) => {
+                diags.push(encoding_error(
+                    "load/encoding",
+                    sources,
+                    name,
+                    why,
+                    text,
+                    at,
+                ));
             }
         }
     }
@@ -189,22 +191,78 @@ pub fn load_with(
 
 enum ReadError {
     Io(std::io::Error),
-    Encoding(String),
+    /// Not UTF-8 text: why, the text with bad bytes replaced, and where the first one is.
+    Encoding {
+        why: String,
+        text: String,
+        at: usize,
+    },
+}
+
+/// Line endings of old Mac files (a CR alone) as LF, which YAML, TOML and the front matter's
+/// `---` lines expect. One byte for one, so every offset, line and column stays as it was.
+fn lone_cr_to_lf(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    for (i, b) in out.iter_mut().enumerate() {
+        if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            *b = b'\n';
+        }
+    }
+    // Only one ASCII byte became another.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// A file that is not UTF-8 text, shown as far as it can be read so that the frame points
+/// at the line at fault.
+fn encoding_error(
+    code: &'static str,
+    sources: &mut SourceMap,
+    name: String,
+    why: String,
+    text: String,
+    at: usize,
+) -> Diagnostic {
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let file = sources.add(name, Arc::from(text));
+    Diagnostic::error(code, why)
+        .label(file, at..end, "here")
+        .help("save the file as UTF-8 text")
 }
 
 /// Reads a text file as UTF-8, dropping a BOM.
 fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::Encoding("file is UTF-16, not UTF-8".into()));
+        return Err(ReadError::Encoding {
+            why: "file is UTF-16, not UTF-8".into(),
+            text: String::new(),
+            at: 0,
+        });
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(ReadError::Encoding(format!(
-            "file is not valid UTF-8 (first bad byte at offset {})",
-            e.valid_up_to()
-        ))),
+        // A NUL byte is never text: the file is binary or damaged.
+        Ok(s) => match memchr::memchr(0, s.as_bytes()) {
+            Some(at) => Err(ReadError::Encoding {
+                why: "file holds a NUL byte, which text never does".into(),
+                text: s.to_string(),
+                at,
+            }),
+            None => Ok(lone_cr_to_lf(s)),
+        },
+        Err(e) => Err(ReadError::Encoding {
+            why: format!(
+                "file is not valid UTF-8: byte {:#04x} cannot start or continue a character",
+                bytes[e.valid_up_to()]
+            ),
+            // Up to the bad byte the lossy text is the file byte for byte.
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            at: e.valid_up_to(),
+        }),
     }
 }
 
@@ -219,7 +277,7 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
-    let mut it = walker.filter_entry(|e| {
+    let it = walker.filter_entry(|e| {
         if e.depth() == 0 {
             return true;
         }
@@ -243,7 +301,7 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
         }
         true
     });
-    while let Some(entry) = it.next() {
+    for entry in it {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -276,7 +334,8 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
                 )
                 .help("copy the file into the content folder instead"),
             );
-            it.skip_current_dir();
+            // Not followed, so a link to a folder is never entered; the rest of this folder
+            // is read as usual.
             continue;
         }
         if !entry.file_type().is_file() {
@@ -374,12 +433,14 @@ fn read_templates(
         let text = match read_text(&path) {
             Ok(t) => t,
             Err(ReadError::Io(e)) => anyhow::bail!("failed to read `{}`: {e}", path.display()),
-            Err(ReadError::Encoding(why)) => {
-                let file = sources.add(display, Arc::from(""));
-                diags.push(Diagnostic::error("template/encoding", why).label(
-                    file,
-                    0..0,
-                    "in this template",
+            Err(ReadError::Encoding { why, text, at }) => {
+                diags.push(encoding_error(
+                    "template/encoding",
+                    sources,
+                    display,
+                    why,
+                    text,
+                    at,
                 ));
                 continue;
             }

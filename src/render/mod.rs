@@ -839,6 +839,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
         lint: config.glossary.as_ref().is_some_and(|g| g.lint),
         lift_title: true,
         requirement_prefix,
+        raw_html: config.raw_html,
     };
     let main = markdown::render(p.body_text(), &cx);
     let mut text_fields = Vec::new();

@@ -274,6 +274,8 @@ pub fn resolve(
 #[derive(Default)]
 struct Claims {
     by_path: HashMap<String, (Option<FileId>, Range<usize>, String)>,
+    /// Each claimed path by its lower-case form, for paths that differ only by case.
+    by_folded: HashMap<String, String>,
 }
 
 impl Claims {
@@ -300,6 +302,27 @@ impl Claims {
             diags.push(d);
             return false;
         }
+        let folded = path.to_lowercase();
+        if let Some(other) = self.by_folded.get(&folded)
+            && let Some((other_file, other_span, other_what)) = self.by_path.get(other)
+        {
+            let mut d = Diagnostic::error(
+                "url/case-collision",
+                format!(
+                    "`{path}` ({what}) and `{other}` ({other_what}) differ only by case: on a case-insensitive file system, as on Windows and macOS, one would overwrite the other"
+                ),
+            )
+            .help("rename one of the files, or give one a different `slug`");
+            if let Some(f) = file {
+                d = d.label(f, span, "claims this URL");
+            }
+            if let Some(f) = other_file {
+                d = d.secondary(*f, other_span.clone(), "claims the other");
+            }
+            diags.push(d);
+            return false;
+        }
+        self.by_folded.insert(folded, path.to_string());
         self.by_path.insert(path.to_string(), (file, span, what));
         true
     }

@@ -185,7 +185,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
         Ok(fm) => fm,
         Err(e) => {
             out.push(
-                Diagnostic::error("frontmatter/syntax", e.message)
+                Diagnostic::error(e.code.unwrap_or("frontmatter/syntax"), e.message)
                     .label(file, e.span, "here")
                     .help("front matter is YAML between `---` lines, or TOML between `+++` lines"),
             );

@@ -2,8 +2,9 @@
 //! and an atomic swap.
 //!
 //! Input: [`SiteOutput`] and the output folder. The site is written into
-//! `.<name>.canon-staging-<pid>` beside the output folder and renamed into place only when
-//! every file is written, so a failed or killed build leaves the previous site untouched.
+//! `.<name>.canon-staging-<pid>` beside the output folder and swapped into place (one atomic
+//! exchange on Linux) only when every file is written, so a failed or killed build leaves
+//! the previous site untouched.
 //! canon deletes only what it made: it refuses an output folder that is the site root, holds
 //! the content or the root, or already holds files without canon's marker.
 
@@ -213,6 +214,25 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result
         return fs::rename(staging, out)
             .with_context(|| format!("failed to move the new site into `{}`", out.display()));
     }
+    // One atomic exchange: at every instant `out` is either the whole previous site or the
+    // whole new one, even if the build is killed here.
+    #[cfg(target_os = "linux")]
+    if rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        staging,
+        rustix::fs::CWD,
+        out,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .is_ok()
+    {
+        // The staging name now holds the previous site.
+        remove_own(staging);
+        return Ok(());
+    }
+    // Elsewhere, or on a file system without the exchange: move the previous site aside,
+    // then the new one in. A build killed between the two leaves the previous site beside
+    // the output, where the next build finds it (see `remove_stale`).
     let old = parent.join(format!(".{name}.canon-old-{}", std::process::id()));
     if old.exists() {
         fs::remove_dir_all(&old)
@@ -297,9 +317,17 @@ fn remove_stale(parent: &Path, name: &str) {
         };
         // Another build of the same site may be running: leave its folders alone.
         let alive = Path::new("/proc").is_dir() && Path::new("/proc").join(pid).exists();
-        if !alive && e.path().is_dir() {
-            remove_own(&e.path());
+        if alive || !e.path().is_dir() {
+            continue;
         }
+        // A build killed between moving the previous site aside and moving the new one in:
+        // the previous site goes back.
+        let out = parent.join(name);
+        if file_name.contains(".canon-old-") && !out.exists() && fs::rename(e.path(), &out).is_ok()
+        {
+            continue;
+        }
+        remove_own(&e.path());
     }
 }
 

@@ -170,7 +170,7 @@ fn invalid_utf8_is_reported_not_panicked() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("content/bad.md:1:1: error[load/encoding]: file is not valid UTF-8"),
+            .contains("content/bad.md:1:7: error[load/encoding]: file is not valid UTF-8"),
         "{}",
         run.stderr
     );

@@ -10,5 +10,6 @@ mod cli;
 mod corpora;
 mod diagnostics;
 mod glossary;
+mod hostile;
 mod output;
 mod serve;

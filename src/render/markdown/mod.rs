@@ -12,6 +12,7 @@ pub mod code;
 pub mod headings;
 pub mod links;
 pub mod quiz;
+pub mod raw;
 pub mod requirements;
 pub mod terms;
 
@@ -55,6 +56,8 @@ pub struct Context<'a> {
     pub lift_title: bool,
     /// The page's id, when its requirements are numbered (`SEC-004`).
     pub requirement_prefix: Option<&'a str>,
+    /// Keep the author's raw HTML (the default); when false it is stripped to its text.
+    pub raw_html: bool,
 }
 
 /// A rendered body.
@@ -95,6 +98,11 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
+    let events = if cx.raw_html {
+        events
+    } else {
+        raw::strip(events)
+    };
     let (events, links) = links::apply(events, cx, &mut diags);
     let (events, quizzes) = quiz::apply(events, body, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
@@ -197,6 +205,7 @@ pub(crate) mod tests {
             autolink: false,
             lint: false,
             lift_title: true,
+            raw_html: true,
             requirement_prefix: Some("SEC-004"),
         };
         render(body, &cx)
