@@ -235,11 +235,11 @@ struct Renderer<'a> {
     sources: &'a SourceMap,
 }
 
-/// What one build keeps for the next (`canon serve`): the syntax highlighter, warm, and each
-/// page's rendered body, reused while neither the page nor anything a body depends on changed.
+/// What one build keeps for the next (`canon serve`): the parsed templates, each page's
+/// rendered body, reused while neither the page nor anything a body depends on changed, and
+/// the pages, graph and files made from them.
 #[derive(Default)]
 pub struct Cache {
-    highlighter: Option<Highlighter>,
     bodies: HashMap<String, CachedBody>,
     /// Builds so far, to tell a body rendered in this build from one kept from an earlier one.
     builds: u64,
@@ -255,6 +255,8 @@ pub struct Cache {
     graph: Option<(u64, Arc<graph::Graph>)>,
     /// The open-data files, with the key of what they were made from.
     api: Option<(u64, Vec<OutputFile>)>,
+    /// The parsed templates, with the key of their texts.
+    templates: Option<(u64, Templates)>,
 }
 
 /// Every requirement of every page as listings show it (not where it is in its file).
@@ -346,16 +348,24 @@ pub fn render(
     cache: &mut Cache,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
-    let templates = match Templates::new(template_sources, sources) {
-        Ok(t) => t,
-        Err(errors) => {
-            diags.extend(errors);
-            return None;
-        }
+    // Parsing the templates is the largest fixed cost of a small rebuild: keep them while
+    // their texts are unchanged.
+    let templates_key = Templates::key(template_sources);
+    let templates = match &cache.templates {
+        Some((k, t)) if *k == templates_key => t.for_sources(template_sources),
+        _ => match Templates::new(template_sources, sources) {
+            Ok(t) => t,
+            Err(errors) => {
+                cache.templates = None;
+                diags.extend(errors);
+                return None;
+            }
+        },
     };
+    cache.templates = Some((templates_key, templates.clone()));
     let plain = Highlighter::plain();
     let highlighter = if config.highlight {
-        cache.highlighter.get_or_insert_with(Highlighter::new)
+        Highlighter::shared()
     } else {
         &plain
     };

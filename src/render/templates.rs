@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::error::Error as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 use tera::Tera;
 
@@ -14,9 +15,10 @@ use crate::diagnostics::{Diagnostic, FileId, SourceMap};
 use crate::load::TemplateSource;
 
 /// The parsed templates with where each came from.
+#[derive(Clone)]
 pub struct Templates {
-    /// The Tera instance.
-    pub tera: Tera,
+    /// The Tera instance, shared with later builds while the templates are unchanged.
+    pub tera: Arc<Tera>,
     files: HashMap<String, FileId>,
 }
 
@@ -71,7 +73,29 @@ impl Templates {
             return Err(vec![Diagnostic::error("template/missing", format!("the theme has no {}", missing.join(", ")))
                 .help("add the missing templates to the theme, or copy them from canon's default theme")]);
         }
-        Ok(Templates { tera, files })
+        Ok(Templates {
+            tera: Arc::new(tera),
+            files,
+        })
+    }
+
+    /// The same parsed templates, read from `sources` of a later build (same names and
+    /// texts): only where each came from is new.
+    pub fn for_sources(&self, sources: &[TemplateSource]) -> Templates {
+        Templates {
+            tera: self.tera.clone(),
+            files: sources.iter().map(|t| (t.name.clone(), t.file)).collect(),
+        }
+    }
+
+    /// What the parsed templates depend on: every template's name and text.
+    pub fn key(sources: &[TemplateSource]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for t in sources {
+            (&t.name, &*t.text).hash(&mut h);
+        }
+        h.finish()
     }
 
     /// Whether a template of this name exists.

@@ -254,10 +254,27 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result
     Ok(())
 }
 
-/// Removes a folder only if it carries canon's marker (or is empty).
+/// Removes a folder only if it carries canon's marker (or is empty). The marker goes last,
+/// so a build killed while deleting leaves a folder the next build still knows as its own.
 fn remove_own(dir: &Path) {
     if dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()) {
-        let _ = on_io_threads(|| remove_tree(dir));
+        let _ = on_io_threads(|| {
+            let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+            entries
+                .par_iter()
+                .filter(|e| e.file_name() != MARKER)
+                .try_for_each(|e| remove_entry(e))?;
+            let _ = fs::remove_file(dir.join(MARKER));
+            fs::remove_dir(dir)
+        });
+    }
+}
+
+fn remove_entry(e: &fs::DirEntry) -> std::io::Result<()> {
+    if e.file_type()?.is_dir() {
+        remove_tree(&e.path())
+    } else {
+        fs::remove_file(e.path())
     }
 }
 
@@ -288,13 +305,7 @@ fn on_io_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// followed.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
     let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
-    entries.par_iter().try_for_each(|e| {
-        if e.file_type()?.is_dir() {
-            remove_tree(&e.path())
-        } else {
-            fs::remove_file(e.path())
-        }
-    })?;
+    entries.par_iter().try_for_each(remove_entry)?;
     fs::remove_dir(dir)
 }
 

@@ -480,3 +480,83 @@ fn raw_html_is_kept_by_default_and_stripped_when_configured() {
     assert!(page.contains("Kept"), "{page}");
     assert!(page.contains("span"), "{page}");
 }
+
+/// A build killed at any moment (SIGKILL: no clean-up runs) leaves the previous site whole,
+/// or the new one whole, never a mixture or nothing; the next build then succeeds and leaves
+/// no staging folder behind.
+#[cfg(unix)]
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site() {
+    let site = TestSite::new();
+    let pages = |version: &str| {
+        for i in 0..300 {
+            site.file(
+                &format!("content/guides/page-{i}.md"),
+                &format!(
+                    "---\ntitle: Page {i}, {version}\n---\n## Part\n\nText of {version}, linking [the next](page-{}.md).\n",
+                    (i + 1) % 300
+                ),
+            );
+        }
+    };
+    pages("version one");
+    let run = site.build();
+    assert_clean_exit(&run, 0, "first build");
+    let public = site.root().join("public");
+    let old = snapshot(&public);
+    pages("version two");
+    // The new site, built elsewhere, to know it when it appears.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let new_out = elsewhere.path().join("new");
+    let start = std::time::Instant::now();
+    let run = site.run(&["build", "--output", new_out.to_str().unwrap()]);
+    let took = start.elapsed();
+    assert_clean_exit(&run, 0, "reference build");
+    let new = snapshot(&new_out);
+    assert_ne!(old, new);
+    // Kill moments spread over a whole build, from before it reads anything to after it
+    // would have finished.
+    let rounds = 12u32;
+    let mut seen = (0, 0);
+    for k in 0..rounds {
+        let after = took * (k + 1) * 11 / (rounds * 10);
+        let mut child = std::process::Command::new(crate::support::BIN)
+            .args(["build", "--format", "short"])
+            .current_dir(site.root())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(after);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot(&public);
+        if now == old {
+            seen.0 += 1;
+        } else if now == new {
+            seen.1 += 1;
+        } else {
+            panic!(
+                "killed after {after:?}: public/ is neither the previous site ({} files) nor the new one ({} files) but {} files",
+                old.len(),
+                new.len(),
+                now.len()
+            );
+        }
+    }
+    assert!(seen.0 > 0, "no kill came before the swap: {seen:?}");
+    let run = site.build();
+    assert_clean_exit(&run, 0, "build after the kills");
+    assert!(
+        snapshot(&public) == new,
+        "the last build is not the new site"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("canon-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "left beside the output after {seen:?} (old, new) kills: {leftovers:?}"
+    );
+}

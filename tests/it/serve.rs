@@ -537,3 +537,124 @@ fn many_open_tabs_do_not_block_pages_and_are_bounded() {
         tab.next("reload");
     }
 }
+
+/// Resident memory of a process, in KiB (Linux).
+#[cfg(target_os = "linux")]
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+/// 200 connections at once (50 reload channels, 100 slow clients that never finish their
+/// headers, 50 clients asking for pages) and malformed or hostile requests: normal requests
+/// keep being answered, memory stays bounded, nothing outside the site is read.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_keeps_answering_under_load_and_attack() {
+    let site = TestSite::from_fixture("good/glossary");
+    site.file("content/guides/a.md", "# Alpha\n\nSome text.\n");
+    // Something outside the site that an escape would reach.
+    std::fs::write(site.root().join("secret.txt"), "canon-test-secret").unwrap();
+    let server = Server::start(site.root());
+    let (status, _) = server.get("/guides/a/");
+    assert_eq!(status, 200);
+    let rss_before = rss_kib(server.child.id());
+
+    let channels: Vec<Events> = (0..50).map(|_| server.events()).collect();
+    let slow: Vec<TcpStream> = (0..100)
+        .map(|i| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            // Slowloris: a request line and part of a header, then nothing.
+            s.write_all(
+                format!("GET /guides/a/ HTTP/1.1\r\nHost: localhost\r\nX-Slow-{i}: ").as_bytes(),
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+
+    let hostile: Vec<(&str, Vec<u8>)> = vec![
+        ("invalid method", b"BREW /guides/a/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("invalid percent-encoding", b"GET /guides/%zz/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("encoded traversal", b"GET /%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("encoded slash traversal", b"GET /guides/..%2f..%2fsecret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("absolute-form URL", b"GET http://evil.example/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("backslashes", b"GET /..\\secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        ("binary garbage", b"\x00\x01\x02\xff\xfe garbage\r\n\r\n".to_vec()),
+        ("a header of 1 MiB", {
+            let mut r = b"GET /guides/a/ HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+            r.extend(std::iter::repeat_n(b'a', 1 << 20));
+            r.extend(b"\r\nConnection: close\r\n\r\n");
+            r
+        }),
+        ("10,000 headers", {
+            let mut r = b"GET /guides/a/ HTTP/1.1\r\nHost: x\r\n".to_vec();
+            for i in 0..10_000 {
+                r.extend(format!("X-H{i}: v\r\n").as_bytes());
+            }
+            r.extend(b"Connection: close\r\n\r\n");
+            r
+        }),
+    ];
+    for (what, request) in &hostile {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // The server may close early on a bad request; that is an answer too.
+        let _ = s.write_all(request);
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            !answer.contains("canon-test-secret"),
+            "{what}: read outside the site"
+        );
+        if what.contains("traversal") || what.contains("backslashes") || what.contains("absolute") {
+            assert!(!answer.starts_with("HTTP/1.1 200"), "{what}: {answer:.200}");
+        }
+    }
+
+    // Meanwhile, 50 clients each ask for pages, 10 times.
+    let port = server.port;
+    let readers: Vec<_> = (0..50)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut ok = 0;
+                for _ in 0..10 {
+                    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                    s.write_all(b"GET /guides/a/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .unwrap();
+                    let mut buf = Vec::new();
+                    let _ = s.read_to_end(&mut buf);
+                    let text = String::from_utf8_lossy(&buf);
+                    if text.starts_with("HTTP/1.1 200") && text.contains("Some text.") {
+                        ok += 1;
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let answered: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
+    assert_eq!(
+        answered, 500,
+        "pages answered while 150 connections were held open"
+    );
+    let (status, page) = server.get("/guides/a/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Some text."));
+    let rss_after = rss_kib(server.child.id());
+    assert!(
+        rss_after < rss_before + 200 * 1024,
+        "memory grew from {rss_before} KiB to {rss_after} KiB"
+    );
+    drop(slow);
+    drop(channels);
+    // Once the slow clients are gone, the server is as it was.
+    let (status, _) = server.get("/guides/a/");
+    assert_eq!(status, 200);
+}

@@ -58,6 +58,13 @@ impl Highlighter {
         }
     }
 
+    /// The process's highlighter, loaded on first use and kept warm for every later build
+    /// (`canon serve`, benchmarks, fuzzing).
+    pub fn shared() -> &'static Highlighter {
+        static SHARED: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Highlighter::new)
+    }
+
     fn find(&self, lang: &str) -> Option<&SyntaxReference> {
         let lang = lang.to_ascii_lowercase();
         let token = match lang.as_str() {
