@@ -263,7 +263,7 @@ fn remove_own(dir: &Path) {
             entries
                 .par_iter()
                 .filter(|e| e.file_name() != MARKER)
-                .try_for_each(|e| remove_entry(e))?;
+                .try_for_each(remove_entry)?;
             let _ = fs::remove_file(dir.join(MARKER));
             fs::remove_dir(dir)
         });
