@@ -16,6 +16,8 @@
 
 #![allow(clippy::print_stdout, missing_docs, clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -188,21 +190,9 @@ fn measure(cmd: &[String], runs: usize, fresh: &[&Path], trash: &Trash) -> Run {
             trash.take(p);
         }
         let _ = Command::new("sync").status();
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "canon-bench %e %M"])
-            .args(cmd)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{cmd:?} failed:\n{stderr}");
-        let line = stderr
-            .lines()
-            .rev()
-            .find(|l| l.starts_with("canon-bench "))
-            .unwrap();
-        let mut parts = line.split_whitespace().skip(1);
-        secs.push(parts.next().unwrap().parse::<f64>().unwrap());
-        mb = mb.max(parts.next().unwrap().parse::<f64>().unwrap() / 1024.0);
+        let (s, m, _) = common::timed(cmd);
+        secs.push(s);
+        mb = mb.max(m);
     }
     secs.sort_by(f64::total_cmp);
     Run {

@@ -8,8 +8,9 @@
 
 #![allow(clippy::print_stdout, missing_docs, clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn main() {
     let n: usize = std::env::var("CANON_BENCH_PAGES")
@@ -68,23 +69,15 @@ fn write_pages(root: &Path, n: usize) {
 
 /// Runs canon under `/usr/bin/time`: seconds, peak MB and what it printed.
 fn timed(root: &Path, args: &[&str]) -> (f64, f64, String) {
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "canon-bench %e %M", env!("CARGO_BIN_EXE_canon")])
-        .args(args)
-        .args(["--root", root.to_str().unwrap(), "--format", "short"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "canon {args:?} failed:\n{stderr}");
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("canon-bench "))
-        .unwrap();
-    let mut parts = line.split_whitespace().skip(1);
-    let secs = parts.next().unwrap().parse().unwrap();
-    let kb: f64 = parts.next().unwrap().parse().unwrap();
-    (secs, kb / 1024.0, stderr)
+    let mut cmd = vec![env!("CARGO_BIN_EXE_canon").to_string()];
+    cmd.extend(args.iter().map(|a| a.to_string()));
+    cmd.extend([
+        "--root".to_string(),
+        root.display().to_string(),
+        "--format".into(),
+        "short".into(),
+    ]);
+    common::timed(&cmd)
 }
 
 fn walk_count(dir: &Path) -> usize {

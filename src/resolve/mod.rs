@@ -287,41 +287,46 @@ impl Claims {
         what: String,
         diags: &mut Diagnostics,
     ) -> bool {
-        if let Some((other_file, other_span, other_what)) = self.by_path.get(path) {
-            let mut d = Diagnostic::error(
-                "url/collision",
-                format!("two things would be written to `{path}`: {other_what} and {what}"),
-            )
-            .help("rename one of the files, or give one a different `slug`");
+        let clash = if let Some((other_file, other_span, other_what)) = self.by_path.get(path) {
+            Some((
+                Diagnostic::error(
+                    "url/collision",
+                    format!("two things would be written to `{path}`: {other_what} and {what}"),
+                ),
+                other_file,
+                other_span,
+                "also claims it",
+            ))
+        } else {
+            self.by_folded
+                .get(&path.to_lowercase())
+                .and_then(|other| Some((other, self.by_path.get(other)?)))
+                .map(|(other, (other_file, other_span, other_what))| {
+                    (
+                        Diagnostic::error(
+                            "url/case-collision",
+                            format!(
+                                "`{path}` ({what}) and `{other}` ({other_what}) differ only by case: on a case-insensitive file system, as on Windows and macOS, one would overwrite the other"
+                            ),
+                        ),
+                        other_file,
+                        other_span,
+                        "claims the other",
+                    )
+                })
+        };
+        if let Some((mut d, other_file, other_span, other_label)) = clash {
+            d = d.help("rename one of the files, or give one a different `slug`");
             if let Some(f) = file {
                 d = d.label(f, span, "claims this URL");
             }
             if let Some(f) = other_file {
-                d = d.secondary(*f, other_span.clone(), "also claims it");
+                d = d.secondary(*f, other_span.clone(), other_label);
             }
             diags.push(d);
             return false;
         }
         let folded = path.to_lowercase();
-        if let Some(other) = self.by_folded.get(&folded)
-            && let Some((other_file, other_span, other_what)) = self.by_path.get(other)
-        {
-            let mut d = Diagnostic::error(
-                "url/case-collision",
-                format!(
-                    "`{path}` ({what}) and `{other}` ({other_what}) differ only by case: on a case-insensitive file system, as on Windows and macOS, one would overwrite the other"
-                ),
-            )
-            .help("rename one of the files, or give one a different `slug`");
-            if let Some(f) = file {
-                d = d.label(f, span, "claims this URL");
-            }
-            if let Some(f) = other_file {
-                d = d.secondary(*f, other_span.clone(), "claims the other");
-            }
-            diags.push(d);
-            return false;
-        }
         self.by_folded.insert(folded, path.to_string());
         self.by_path.insert(path.to_string(), (file, span, what));
         true

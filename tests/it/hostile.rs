@@ -4,19 +4,11 @@
 
 use std::path::Path;
 
-use crate::support::{Run, TestSite, snapshot};
+use crate::support::{Run, TestSite, good_site, snapshot};
 
 /// A small good site, built once so there is a previous site to keep.
 fn built_site() -> TestSite {
-    let site = TestSite::new();
-    site.file(
-        "content/index.md",
-        "# Home\n\nSee [the guide](guides/setup.md#install).\n",
-    );
-    site.file(
-        "content/guides/setup.md",
-        "---\ntitle: Setup\ndate: 2025-01-02\n---\n## Install\n\nText.\n",
-    );
+    let site = good_site();
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     site

@@ -1,19 +1,6 @@
 //! Writing: atomic swap, ownership marker, refusals, subpath hosting.
 
-use crate::support::{TestSite, html_files, snapshot};
-
-fn good_site() -> TestSite {
-    let site = TestSite::new();
-    site.file(
-        "content/index.md",
-        "# Home\n\nSee [the guide](guides/setup.md#install).\n",
-    );
-    site.file(
-        "content/guides/setup.md",
-        "---\ntitle: Setup\ndate: 2025-01-02\n---\n## Install\n\nText.\n",
-    );
-    site
-}
+use crate::support::{TestSite, good_site, html_files, snapshot};
 
 #[test]
 fn failed_build_leaves_previous_site_untouched() {

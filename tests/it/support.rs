@@ -67,6 +67,20 @@ impl TestSite {
     }
 }
 
+/// Two pages, one linking to a heading of the other: the smallest site that builds cleanly.
+pub(crate) fn good_site() -> TestSite {
+    let site = TestSite::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\nSee [the guide](guides/setup.md#install).\n",
+    );
+    site.file(
+        "content/guides/setup.md",
+        "---\ntitle: Setup\ndate: 2025-01-02\n---\n## Install\n\nText.\n",
+    );
+    site
+}
+
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(BIN)
         .args(args)
