@@ -47,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
         Target::Redirect(to) => {
             // Same server, never another host (`//evil.example/`).
             assert!(to.starts_with('/'), "{url:?} -> {to:?}");
-            assert!(!to.starts_with("//") && !to.starts_with("/\\"), "{url:?} -> {to:?}");
+            assert!(
+                !to.starts_with("//") && !to.starts_with("/\\"),
+                "{url:?} -> {to:?}"
+            );
             assert!(to.ends_with('/'), "{url:?} -> {to:?}");
         }
         Target::Events | Target::LiveJs | Target::NotFound | Target::Refused => {}
