@@ -114,6 +114,8 @@ pub struct SyntaxError {
     pub span: Range<usize>,
     /// The diagnostic's code, when it is not plain `frontmatter/syntax`.
     pub code: Option<&'static str>,
+    /// Where the same thing was first written, for a repeated key.
+    pub first: Option<Range<usize>>,
 }
 
 /// At most this many values, with every YAML alias expanded, in one page's front matter: far
@@ -134,6 +136,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, SyntaxError> {
 fn not_a_table(kind: &str, open: Range<usize>) -> SyntaxError {
     SyntaxError {
         code: None,
+        first: None,
         message: format!("front matter must be a set of `key: value` fields, not {kind}"),
         span: open,
     }
@@ -155,6 +158,7 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
     if let Some(e) = spans.problem.take() {
         return Err(SyntaxError {
             span: base + e.span.start..base + e.span.end,
+            first: e.first.map(|f| base + f.start..base + f.end),
             ..e
         });
     }
@@ -162,6 +166,7 @@ fn parse_yaml(matter: &str, base: usize, open: Range<usize>) -> Result<FrontMatt
         .map_err(|e| yaml_error(matter, base, &e.to_string()))?;
     let value: Value = pod.deserialize().map_err(|e| SyntaxError {
         code: None,
+        first: None,
         message: format!("front matter could not be read: {e}"),
         span: open.clone(),
     })?;
@@ -188,6 +193,7 @@ fn yaml_error(matter: &str, base: usize, fallback: &str) -> SyntaxError {
         Err(e) => marker_error(matter, base, e.marker(), e.info()),
         Ok(()) => SyntaxError {
             code: None,
+            first: None,
             message: format!("invalid YAML: {fallback}"),
             span: base..base,
         },
@@ -198,6 +204,7 @@ fn marker_error(matter: &str, base: usize, m: &Marker, info: &str) -> SyntaxErro
     let at = marker_offset(matter, m);
     SyntaxError {
         code: None,
+        first: None,
         message: format!("invalid YAML: {info}"),
         span: base + at..base + (at + 1).min(matter.len()).max(at),
     }
@@ -234,6 +241,8 @@ enum Frame {
         start: usize,
         entries: Vec<(String, Range<usize>, Node)>,
         key: Option<(String, Range<usize>)>,
+        /// Where each key so far is written, to find one given twice.
+        keys: std::collections::HashMap<String, Range<usize>>,
     },
     Seq {
         start: usize,
@@ -282,17 +291,21 @@ impl YamlSpans<'_> {
                 entries,
                 key: k,
                 start,
+                keys,
             }) => match k.take() {
                 Some((name, key_span)) => {
-                    if let Some((_, first, _)) = entries.iter().find(|(n, _, _)| *n == name) {
-                        let line = self.text[..first.start].matches('\n').count() + 1;
-                        let message = format!(
-                            "`{name}` is given twice; the first is on line {line} of the front matter"
-                        );
-                        entries.push((name, key_span.clone(), node));
-                        self.fail("frontmatter/duplicate-key", key_span, message);
+                    if let Some(first) = keys.get(&name) {
+                        let problem = SyntaxError {
+                            message: format!("`{name}` is given twice"),
+                            span: key_span.clone(),
+                            code: Some("frontmatter/duplicate-key"),
+                            first: Some(first.clone()),
+                        };
+                        entries.push((name, key_span, node));
+                        self.problem.get_or_insert(problem);
                         return;
                     }
+                    keys.insert(name.clone(), key_span.clone());
                     entries.push((name, key_span, node));
                 }
                 None => {
@@ -315,6 +328,7 @@ impl YamlSpans<'_> {
                 message,
                 span: at,
                 code: Some(code),
+                first: None,
             });
         }
     }
@@ -342,9 +356,21 @@ impl YamlSpans<'_> {
             || tag.handle == "!!" && YAML_TAGS.contains(&tag.suffix.as_str())
             || tag.handle == "!" && tag.suffix.is_empty();
         if !own {
-            let end = self.text[at..]
-                .find(char::is_whitespace)
-                .map_or(self.text.len(), |i| at + i);
+            // The event is marked at the value; the tag is the last `!…` word before it on
+            // its line.
+            let line = &self.text[self.text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+            let (at, end) = match line.split_whitespace().rev().find(|w| w.starts_with('!')) {
+                Some(word) => {
+                    let start = at - line.len() + line.rfind(word).unwrap_or(0);
+                    (start, start + word.len())
+                }
+                None => (
+                    at,
+                    self.text[at..]
+                        .find(char::is_whitespace)
+                        .map_or(self.text.len(), |i| at + i),
+                ),
+            };
             self.fail(
                 "frontmatter/tag",
                 at..end,
@@ -402,6 +428,7 @@ impl MarkedEventReceiver for YamlSpans<'_> {
                 start: at,
                 entries: Vec::new(),
                 key: None,
+                keys: std::collections::HashMap::new(),
             }),
             Event::SequenceStart(..) => self.stack.push(Frame::Seq {
                 start: at,
@@ -518,6 +545,7 @@ fn parse_toml(matter: &str, base: usize) -> Result<FrontMatter, SyntaxError> {
         let span = e.span().unwrap_or(0..0);
         SyntaxError {
             code: None,
+            first: None,
             message: format!("invalid TOML: {}", e.message().lines().next().unwrap_or("")),
             span: base + span.start..base + span.end,
         }
@@ -594,6 +622,43 @@ mod tests {
 
     fn at<'a>(text: &'a str, r: &Range<usize>) -> &'a str {
         &text[r.clone()]
+    }
+
+    #[test]
+    fn repeated_keys_foreign_tags_and_alias_bombs_are_located() {
+        let text = "---\ntitle: One\nnested: {a: 1, a: 2}\n---\n";
+        let e = parse(text, &split(text)).expect_err("repeated key");
+        assert_eq!(e.code, Some("frontmatter/duplicate-key"));
+        assert_eq!(at(text, &e.span), "a");
+        assert_eq!(Some(e.span.start), text.find("a: 2"));
+        assert_eq!(e.first.map(|f| f.start), text.find("a: 1"));
+
+        let text = "---\ntitle: !!python/object:os.system x\n---\n";
+        let e = parse(text, &split(text)).expect_err("foreign tag");
+        assert_eq!(e.code, Some("frontmatter/tag"));
+        assert_eq!(at(text, &e.span), "!!python/object:os.system");
+
+        let mut bomb = String::from("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for k in 1..6 {
+            let prev = format!("*a{}", k - 1);
+            bomb.push_str(&format!(
+                "a{k}: &a{k} [{}]\n",
+                [prev.as_str(); 10].join(", ")
+            ));
+        }
+        bomb.push_str("---\n");
+        let e = parse(&bomb, &split(&bomb)).expect_err("alias bomb");
+        assert_eq!(e.code, Some("frontmatter/aliases"));
+        assert!(
+            bomb[e.span.clone()].starts_with("*a3"),
+            "{:?}",
+            &bomb[e.span.clone()]
+        );
+
+        // Aliases that stay small, and YAML's own tags, are fine.
+        let text = "---\ntitle: &t !!str Anchored\ndescription: *t\n---\n";
+        let fm = parse(text, &split(text)).expect("plain");
+        assert_eq!(fm.fields["description"].value, "Anchored");
     }
 
     #[test]

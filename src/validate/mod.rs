@@ -184,11 +184,17 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
     let fm = match frontmatter::parse(&text, &split) {
         Ok(fm) => fm,
         Err(e) => {
-            out.push(
-                Diagnostic::error(e.code.unwrap_or("frontmatter/syntax"), e.message)
-                    .label(file, e.span, "here")
-                    .help("front matter is YAML between `---` lines, or TOML between `+++` lines"),
-            );
+            let mut d = Diagnostic::error(e.code.unwrap_or("frontmatter/syntax"), e.message)
+                .label(file, e.span, "here");
+            d = match e.first {
+                Some(first) => d
+                    .secondary(file, first, "first given here")
+                    .help("keep one of the two"),
+                None => {
+                    d.help("front matter is YAML between `---` lines, or TOML between `+++` lines")
+                }
+            };
+            out.push(d);
             return None;
         }
     };

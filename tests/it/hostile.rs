@@ -204,7 +204,11 @@ fn hostile_yaml_and_toml_are_diagnosed() {
         (
             "duplicate keys",
             "---\ntitle: One\ntitle: Two\n---\nText\n".into(),
-            vec!["content/bad.md:3:1", "title"],
+            vec![
+                "content/bad.md:3:1",
+                "frontmatter/duplicate-key",
+                "`title` is given twice",
+            ],
         ),
         (
             "an unknown tag",
