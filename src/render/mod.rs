@@ -641,7 +641,7 @@ pub fn render(
     diags.extend(found);
     crate::timings::mark("render: link check");
     let search = (config.search && config.search_index)
-        .then(|| search_input(site, config, &bodies, &body_keys, structure, cache));
+        .then(|| search_input(site, config, &bodies, &body_keys, structure, listing, cache));
     crate::timings::mark("render: search documents");
     Some(SiteOutput {
         files,
@@ -661,6 +661,7 @@ fn search_input(
     bodies: &[Arc<Body>],
     body_keys: &[u64],
     structure: u64,
+    listing: u64,
     cache: &mut Cache,
 ) -> crate::search::Input {
     use crate::search::{Doc, Expansion, Facets, text};
@@ -682,7 +683,6 @@ fn search_input(
             })
             .collect(),
     };
-    let listing = listing_key(site);
     let key = |i: usize| {
         let mut h = DefaultHasher::new();
         (structure, listing, site.pages[i].meta_hash, body_keys[i]).hash(&mut h);
@@ -1050,7 +1050,8 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => self.page_key(*i),
             _ => self.job_key(job),
         };
-        if let Some((k, previous)) = self.previous.get(&job_path(site, config, job))
+        let path = job_path(site, config, job);
+        if let Some((k, previous)) = self.previous.get(&path)
             && *k == key
         {
             return Ok((key, previous.clone()));
@@ -1058,7 +1059,6 @@ impl<'a> Renderer<'a> {
         let mut cx = Values::default();
         // Bodies stand in as marks until the template's own links have been collected.
         let mut bodies: Vec<(String, &str, u64)> = Vec::new();
-        let path = job_path(site, config, job);
         let template: String = match job {
             Job::Page(i) => {
                 let p = &site.pages[*i];
