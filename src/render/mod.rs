@@ -481,14 +481,19 @@ pub fn render(
         stylesheet,
         sources,
     };
-    let results: Vec<Result<(u64, Arc<Rendered2>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let r = renderer.job(job);
-            progress.inc(1);
-            r
-        })
-        .collect();
+    // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
+    let (results, site_files) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let r = renderer.job(job);
+                    progress.inc(1);
+                    r
+                })
+                .collect::<Vec<Result<(u64, Arc<Rendered2>), Diagnostic>>>()
+        },
+        || site_and_api_files(site, config, &jobs, &graph, graph_key, &bodies, &cache.api),
+    );
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut pages = HashMap::with_capacity(results.len());
     let mut fresh: HashSet<String> = HashSet::new();
@@ -525,50 +530,11 @@ pub fn render(
         }
     }
     cache.pages = pages;
-    crate::timings::mark("render: templates");
-    files.extend(aliases(site, config));
-    // Generated listings are pages readers look for, so the sitemap names them.
-    let generated: Vec<String> = jobs
-        .iter()
-        .filter(|j| {
-            matches!(
-                j,
-                Job::Controls | Job::Requirements | Job::Reviews | Job::Compare(_)
-            )
-        })
-        .map(|j| job_path(site, config, j))
-        .collect();
-    files.extend(site_files(site, config, &generated));
-    // Open data shows front matter, relationships, requirements and the glossary's
-    // definitions: a body edit that changes none of them keeps it.
-    let api_key = {
-        let mut h = DefaultHasher::new();
-        (graph_key, requirements_key(site, &bodies)).hash(&mut h);
-        for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
-            site.pages[e.page].body_text().hash(&mut h);
-        }
-        h.finish()
-    };
-    let api_files = match &cache.api {
-        Some((k, f)) if *k == api_key => f.clone(),
-        _ => api::files(
-            site,
-            config,
-            &graph,
-            &bodies
-                .iter()
-                .map(|b| b.main.requirements.as_slice())
-                .collect::<Vec<_>>(),
-        )
-        .into_iter()
-        .map(|(path, text)| OutputFile {
-            path,
-            contents: Arc::from(text.into_bytes()),
-        })
-        .collect(),
-    };
-    files.extend(api_files.iter().cloned());
-    cache.api = Some((api_key, api_files));
+    crate::timings::mark("render: templates, sitemap, feeds, open data");
+    let (site_files, api_files) = site_files;
+    files.extend(site_files);
+    files.extend(api_files.1.iter().cloned());
+    cache.api = Some(api_files);
     let assets: Vec<Asset> = assets
         .into_iter()
         .filter(|a| !files.iter().any(|f| f.path == a.rel))
@@ -623,7 +589,6 @@ pub fn render(
         verdicts: &cache.verdicts,
         fresh: &fresh,
     });
-    crate::timings::mark("render: sitemap, feeds, open data");
     let (template_external, verdicts) = linkcheck::check(
         &checks,
         &body_links,
@@ -1238,6 +1203,61 @@ impl<'a> Renderer<'a> {
             }),
         ))
     }
+}
+
+/// Redirects for aliases, the sitemap, feeds and search-engine files, and the open data
+/// files with the key they were made for (reused from `previous` when it has that key).
+fn site_and_api_files(
+    site: &Site,
+    config: &Config,
+    jobs: &[Job],
+    graph: &graph::Graph,
+    graph_key: u64,
+    bodies: &[Arc<Body>],
+    previous: &Option<(u64, Vec<OutputFile>)>,
+) -> (Vec<OutputFile>, (u64, Vec<OutputFile>)) {
+    let mut files = aliases(site, config);
+    // Generated listings are pages readers look for, so the sitemap names them.
+    let generated: Vec<String> = jobs
+        .iter()
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Controls | Job::Requirements | Job::Reviews | Job::Compare(_)
+            )
+        })
+        .map(|j| job_path(site, config, j))
+        .collect();
+    files.extend(site_files(site, config, &generated));
+    // Open data shows front matter, relationships, requirements and the glossary's
+    // definitions: a body edit that changes none of them keeps it.
+    let api_key = {
+        let mut h = DefaultHasher::new();
+        (graph_key, requirements_key(site, bodies)).hash(&mut h);
+        for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
+            site.pages[e.page].body_text().hash(&mut h);
+        }
+        h.finish()
+    };
+    let api_files = match previous {
+        Some((k, f)) if *k == api_key => f.clone(),
+        _ => api::files(
+            site,
+            config,
+            graph,
+            &bodies
+                .iter()
+                .map(|b| b.main.requirements.as_slice())
+                .collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|(path, text)| OutputFile {
+            path,
+            contents: Arc::from(text.into_bytes()),
+        })
+        .collect(),
+    };
+    (files, (api_key, api_files))
 }
 
 /// The site path a job writes.

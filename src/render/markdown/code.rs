@@ -4,9 +4,19 @@
 //! styles and no script. Each run of text gets one span with the class of the innermost scope
 //! that has one, rather than a span per scope with every scope's name: a twelve-line block is a
 //! quarter of the size. Unknown languages render as plain escaped code.
+//!
+//! Parsing a line is most of a build's highlighting time, and documentation repeats lines
+//! (shebangs, imports, `set -euo pipefail`, configuration keys) across many pages. A line's
+//! parse depends only on its syntax, its text and the parser's state before it, so each
+//! parse is kept in a bounded [`LineMemo`] and reused when all three recur.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::{Spanned, escape_html};
@@ -41,6 +51,69 @@ pub struct Highlighter {
     syntaxes: SyntaxSet,
     /// [`CLASSES`] as scopes.
     classes: Vec<(Scope, &'static str)>,
+    /// Which highlighter this is, for the line memo of each thread.
+    id: u64,
+}
+
+/// Numbers each highlighter made, so a thread's memo never serves another's lines.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's parsed lines. Per thread because a parser state holds regex captures,
+    /// which may not cross threads; a build's two or more threads each warm their own.
+    static MEMO: RefCell<LineMemo> = RefCell::default();
+}
+
+/// One parsed line: what the parser was given and what it returned.
+struct Parsed {
+    syntax: String,
+    line: Box<str>,
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+/// Parsed lines by a hash of syntax and text. Bounded: past [`LineMemo::MAX_LINES`] lines,
+/// or for lines longer than [`LineMemo::MAX_LINE`], lines are parsed and not kept, so a
+/// long-running `canon serve` holds a few megabytes a thread at most.
+#[derive(Default)]
+struct LineMemo {
+    /// The highlighter whose lines these are.
+    owner: Option<u64>,
+    hasher: RandomState,
+    lines: HashMap<u64, Vec<Parsed>>,
+    kept: usize,
+}
+
+impl LineMemo {
+    const MAX_LINES: usize = 20_000;
+    const MAX_LINE: usize = 200;
+
+    fn key(&self, syntax: &str, line: &str) -> u64 {
+        self.hasher.hash_one((syntax, line))
+    }
+
+    /// The operations and next state for `line` parsed from `before`, if kept.
+    fn get(
+        &self,
+        key: u64,
+        syntax: &str,
+        line: &str,
+        before: &ParseState,
+    ) -> Option<(Vec<(usize, ScopeStackOp)>, ParseState)> {
+        self.lines
+            .get(&key)?
+            .iter()
+            .find(|p| p.syntax == syntax && &*p.line == line && p.before == *before)
+            .map(|p| (p.ops.clone(), p.after.clone()))
+    }
+
+    fn keep(&mut self, key: u64, parsed: Parsed) {
+        if self.kept < Self::MAX_LINES && parsed.line.len() <= Self::MAX_LINE {
+            self.kept += 1;
+            self.lines.entry(key).or_default().push(parsed);
+        }
+    }
 }
 
 impl Default for Highlighter {
@@ -55,6 +128,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: SyntaxSet::load_defaults_newlines(),
             classes: Self::classes(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -90,6 +164,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: SyntaxSet::new(),
             classes: Vec::new(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -124,6 +199,41 @@ impl Highlighter {
         })
     }
 
+    /// Parses one line from `state`, which it advances, through the memo.
+    fn parse_line(
+        &self,
+        syntax: &SyntaxReference,
+        state: &mut ParseState,
+        line: &str,
+    ) -> Option<Vec<(usize, ScopeStackOp)>> {
+        MEMO.with_borrow_mut(|memo| {
+            if memo.owner != Some(self.id) {
+                *memo = LineMemo {
+                    owner: Some(self.id),
+                    ..LineMemo::default()
+                };
+            }
+            let key = memo.key(&syntax.name, line);
+            if let Some((ops, after)) = memo.get(key, &syntax.name, line, state) {
+                *state = after;
+                return Some(ops);
+            }
+            let before = state.clone();
+            let ops = state.parse_line(line, &self.syntaxes).ok()?;
+            memo.keep(
+                key,
+                Parsed {
+                    syntax: syntax.name.clone(),
+                    line: line.into(),
+                    before,
+                    ops: ops.clone(),
+                    after: state.clone(),
+                },
+            );
+            Some(ops)
+        })
+    }
+
     fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
@@ -148,7 +258,7 @@ impl Highlighter {
             run.1.clear();
         };
         for line in LinesWithEndings::from(code) {
-            let ops = state.parse_line(line, &self.syntaxes).ok()?;
+            let ops = self.parse_line(syntax, &mut state, line)?;
             let mut pos = 0;
             for (at, op) in ops {
                 let at = at.min(line.len());
@@ -246,6 +356,58 @@ mod tests {
             r.html
         );
         assert!(!r.html.contains("hl-"));
+    }
+
+    #[test]
+    fn a_repeated_line_is_highlighted_for_the_state_it_is_in() {
+        let h = Highlighter::new();
+        // The same line as code, then inside a string: the memo must tell them apart.
+        let code = "x = open(1)\ns = \"\"\"\nx = open(1)\n\"\"\"\nx = open(1)\n";
+        let out = h.block("python", code);
+        let lines: Vec<&str> = out.split('\n').collect();
+        // Inside the string the line is one run of the string's span, opened the line before.
+        assert!(
+            lines[1].ends_with("<span class=\"hl-string\">&quot;&quot;&quot;"),
+            "{out}"
+        );
+        assert_eq!(lines[2], "x = open(1)", "{out}");
+        assert!(
+            lines[4].contains("<span class=\"hl-function\">open</span>"),
+            "{out}"
+        );
+        // Kept lines give what parsing them afresh gives, in this highlighter and another.
+        assert_eq!(h.block("python", code), out);
+        let other = Highlighter::new();
+        assert_eq!(other.block("python", code), out);
+        assert_eq!(h.block("python", code), out);
+        // A line kept for one language is not used for another.
+        let yaml = h.block("yaml", "x = open(1)\n");
+        assert_ne!(
+            yaml.split_once("<code").map(|(_, c)| c),
+            out.split_once("<code").map(|(_, c)| c)
+        );
+    }
+
+    #[test]
+    fn the_line_memo_is_bounded() {
+        let h = Highlighter::new();
+        let long = format!("x = \"{}\"\n", "a".repeat(LineMemo::MAX_LINE));
+        h.block("python", &long);
+        let code: String = (0..LineMemo::MAX_LINES + 10)
+            .map(|i| format!("x{i} = {i}\n"))
+            .collect();
+        let out = h.block("python", &code);
+        assert!(out.contains(&format!("\nx{} ", LineMemo::MAX_LINES + 9)));
+        MEMO.with_borrow(|memo| {
+            assert_eq!(memo.owner, Some(h.id));
+            assert_eq!(memo.kept, LineMemo::MAX_LINES);
+            assert!(
+                memo.lines
+                    .values()
+                    .flatten()
+                    .all(|p| p.line.len() <= LineMemo::MAX_LINE)
+            );
+        });
     }
 
     #[test]
