@@ -65,6 +65,8 @@ pub struct Config {
     pub highlight: bool,
     /// Build the search index's documents and files when `search` is on (off for `check`).
     pub search_index: bool,
+    /// Make the pages' HTML (off for `check`, which needs only their links and ids).
+    pub output_files: bool,
     /// The day reviews are judged against (`--today`, else the current date in UTC).
     pub today: jiff::civil::Date,
     /// Number of entries in the Atom feed.
@@ -644,6 +646,7 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         index_links: raw.index_links.unwrap_or(false),
         drafts: false,
         highlight: true,
+        output_files: true,
         search_index: true,
         today: jiff::Timestamp::now()
             .to_zoned(jiff::tz::TimeZone::UTC)

@@ -141,6 +141,7 @@ pub fn load_config(
     config.drafts = opts.drafts;
     config.highlight = !opts.check_only;
     config.search_index = !opts.check_only;
+    config.output_files = !opts.check_only;
     if let Some(day) = &opts.today {
         config.today = crate::validate::parse_date(day)
             .ok_or_else(|| anyhow::anyhow!("--today `{day}` is not a date (YYYY-MM-DD)"))?;

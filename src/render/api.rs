@@ -14,49 +14,63 @@ use crate::resolve::Site;
 /// The JSON Schema dialect the schemas use.
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// Every open-data file as (output path, JSON text).
+/// Every open-data file as (output path, JSON text); with `contents` false, only the paths
+/// (the texts are empty), for `canon check`.
 /// `requirements[i]` are page `i`'s numbered requirements.
 pub fn files(
     site: &Site,
     config: &Config,
     graph: &Graph,
     requirements: &[&[Requirement]],
+    contents: bool,
 ) -> Vec<(String, String)> {
+    let text = |value: &dyn Fn() -> Value| {
+        if contents {
+            pretty(&value())
+        } else {
+            String::new()
+        }
+    };
     let mut out = Vec::new();
     for c in config.collections.values() {
         out.push((
             format!("api/{}.json", c.name),
-            pretty(&collection(site, config, graph, requirements, c)),
+            text(&|| collection(site, config, graph, requirements, c)),
         ));
         out.push((
             format!("api/{}.schema.json", c.name),
-            pretty(&collection_schema(config, c)),
+            text(&|| collection_schema(config, c)),
         ));
     }
     if let Some(g) = &site.glossary {
-        let terms: Vec<Value> = g
-            .entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "term": e.term,
-                    "id": e.id,
-                    "url": config.absolute_url(&format!("{}#{}", g.path, e.id)),
-                    "abbreviation": e.abbreviation,
-                    "aliases": e.aliases,
-                    "avoid": e.avoid,
-                    "related": e.related.iter().map(|&r| g.entries[r].term.clone()).collect::<Vec<_>>(),
-                    "definition": site.pages[e.page].body_text().trim(),
-                })
-            })
-            .collect();
-        out.push(("api/glossary.json".into(), pretty(&json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "terms": terms}))));
         out.push((
-            "api/glossary.schema.json".into(),
-            pretty(&glossary_schema()),
+            "api/glossary.json".into(),
+            text(&|| glossary(site, config, g)),
         ));
+        out.push(("api/glossary.schema.json".into(), text(&glossary_schema)));
     }
     out
+}
+
+/// The glossary's terms as open data.
+fn glossary(site: &Site, config: &Config, g: &crate::resolve::glossary::Glossary) -> Value {
+    let terms: Vec<Value> = g
+        .entries
+        .iter()
+        .map(|e| {
+            json!({
+                "term": e.term,
+                "id": e.id,
+                "url": config.absolute_url(&format!("{}#{}", g.path, e.id)),
+                "abbreviation": e.abbreviation,
+                "aliases": e.aliases,
+                "avoid": e.avoid,
+                "related": e.related.iter().map(|&r| g.entries[r].term.clone()).collect::<Vec<_>>(),
+                "definition": site.pages[e.page].body_text().trim(),
+            })
+        })
+        .collect();
+    json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "terms": terms})
 }
 
 fn pretty(v: &Value) -> String {

@@ -5,6 +5,15 @@
 
 use serde_json::{Value, json};
 
+/// A JSON object from `"key" => value` pairs, each value moved in through `Value::from`.
+macro_rules! object {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        let mut map = serde_json::Map::new();
+        $(map.insert($key.to_string(), Value::from($value));)*
+        Value::Object(map)
+    }};
+}
+
 use super::graph::Graph;
 use super::markdown::{Rendered, escape_html};
 use crate::config::{Config, FieldKind};
@@ -278,30 +287,9 @@ pub fn page_value(
         None => Vec::new(),
     };
     let updated = p.updated.as_ref().or(p.date.as_ref());
-    json!({
-        "title": p.title,
-        "heading_html": heading_html,
-        "heading_id": heading_id,
-        "description": p.description,
-        "path": config.rooted(path),
-        "permalink": config.absolute_url(path),
-        "source": p.rel,
-        "collection": collection,
-        "date": p.date,
-        "date_display": p.date.as_deref().map(display_date),
-        "updated": updated,
-        "updated_display": updated.map(|d| display_date(d)),
-        "meta": meta_rows(site, config, i, text_fields),
-        "taxonomies": taxonomy_links(site, config, i),
-        "content": content,
-        "relations": graph.inverse[i].iter().map(|(label, pages)| json!({"label": label, "pages": links(site, config, pages)})).collect::<Vec<_>>(),
-        "backlinks": links(site, config, &graph.backlinks[i]),
-        "related": graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
-        "toc": toc(body, &timelines, &records),
-        "records": records,
-        "timelines": timelines,
-        "requirements": body.requirements,
-        "steps_of": site.sequences[i].iter().map(|st| {
+    let steps_of: Vec<Value> = site.sequences[i]
+        .iter()
+        .map(|st| {
             let link = |j: Option<usize>| j.map(|j| json!({"title": site.pages[j].title, "path": config.rooted(&site.paths[j])}));
             json!({
                 "label": st.label,
@@ -312,21 +300,50 @@ pub fn page_value(
                 "prev": link(st.prev),
                 "next": link(st.next),
             })
-        }).collect::<Vec<_>>(),
-        "sequences": config.collection_named(p.collection.as_deref()).map(|c| {
+        })
+        .collect();
+    let sequences: Vec<Value> = c
+        .map(|c| {
             c.fields.iter().filter(|(_, f)| f.sequence).filter_map(|(name, f)| {
                 let steps = site.references[i].get(name)?;
                 Some(json!({"label": f.label, "steps": steps.iter().map(|&j| card(site, config, j)).collect::<Vec<_>>()}))
-            }).collect::<Vec<_>>()
-        }).unwrap_or_default(),
-        "quiz": body.quizzes > 0,
-        "prev": link(site, config, prev),
-        "next": link(site, config, next),
-        "children": children,
-        "banner": banner(site, config, i),
-        "extra": p.extra,
-        "breadcrumbs": breadcrumbs(site, config, path),
-    })
+            }).collect()
+        })
+        .unwrap_or_default();
+    // Built with `object!`, which moves the lists in: `json!` would serialise a copy of each.
+    object! {
+        "title" => p.title.clone(),
+        "heading_html" => heading_html,
+        "heading_id" => heading_id,
+        "description" => p.description.clone(),
+        "path" => config.rooted(path),
+        "permalink" => config.absolute_url(path),
+        "source" => p.rel.clone(),
+        "collection" => collection,
+        "date" => p.date.clone(),
+        "date_display" => p.date.as_deref().map(display_date),
+        "updated" => updated.cloned(),
+        "updated_display" => updated.map(|d| display_date(d)),
+        "meta" => meta_rows(site, config, i, text_fields),
+        "taxonomies" => taxonomy_links(site, config, i),
+        "content" => content,
+        "relations" => graph.inverse[i].iter().map(|(label, pages)| json!({"label": label, "pages": links(site, config, pages)})).collect::<Vec<_>>(),
+        "backlinks" => links(site, config, &graph.backlinks[i]),
+        "related" => graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
+        "toc" => toc(body, &timelines, &records),
+        "records" => records,
+        "timelines" => timelines,
+        "requirements" => serde_json::to_value(&body.requirements).unwrap_or_default(),
+        "steps_of" => steps_of,
+        "sequences" => sequences,
+        "quiz" => body.quizzes > 0,
+        "prev" => link(site, config, prev),
+        "next" => link(site, config, next),
+        "children" => children,
+        "banner" => banner(site, config, i),
+        "extra" => p.extra.clone(),
+        "breadcrumbs" => breadcrumbs(site, config, path),
+    }
 }
 
 /// The table of contents: the body's headings, then the record sections after it.

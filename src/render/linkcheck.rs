@@ -246,13 +246,20 @@ fn find_in_templates(
     None
 }
 
-/// Every id in a piece of HTML (and the `name` of old-style anchors).
-pub fn ids(html: &str) -> (HashSet<String>, u64) {
+/// Every id in a piece of HTML (and the `name` of old-style anchors), in document order.
+pub fn ids(html: &str) -> Vec<String> {
+    super::html::attrs(html, &["id", "name"])
+        .into_iter()
+        .map(|(_, r)| super::html::unescape(&html[r]))
+        .collect()
+}
+
+/// A page's ids as a set, with a hash of them in the order given.
+pub fn ids_of(ids: impl IntoIterator<Item = String>) -> (HashSet<String>, u64) {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     let mut out = HashSet::new();
-    for (_, r) in super::html::attrs(html, &["id", "name"]) {
-        let id = super::html::unescape(&html[r]);
+    for id in ids {
         id.hash(&mut h);
         out.insert(id);
     }

@@ -1173,19 +1173,38 @@ impl<'a> Renderer<'a> {
         let context = tera::Context::from_value(Value::Object(values))
             .map_err(|e| Diagnostic::error("template/render", e.to_string()))?;
         let mut html = self.templates.render(&template, &context, self.sources)?;
-        let template_links: Vec<String> = html::attrs(&html, &["href", "src"])
-            .into_iter()
-            .map(|(_, r)| html[r].to_string())
-            .collect();
-        for (m, body, _) in bodies {
-            html = html.replace(&m, body);
+        // One pass over the template's output (bodies are still marks) for its links and
+        // ids; each body's ids come from the body itself.
+        let mut template_links = Vec::new();
+        let mut ids = Vec::new();
+        for (name, r) in html::attrs(&html, &["href", "src", "id", "name"]) {
+            if name < 2 {
+                template_links.push(html[r].to_string());
+            } else {
+                ids.push(html::unescape(&html[r]));
+            }
         }
-        let (ids, ids_hash) = linkcheck::ids(&html);
-        let html = if matches!(job, Job::NotFound) {
-            // Served for any missing path, so its links stay rooted.
-            html
+        let (ids, ids_hash) = linkcheck::ids_of(
+            ids.into_iter().chain(
+                bodies
+                    .iter()
+                    .filter(|(m, _, _)| html.contains(m.as_str()))
+                    .flat_map(|(_, body, _)| linkcheck::ids(body)),
+            ),
+        );
+        let html = if !config.output_files {
+            // `canon check` writes nothing: the page is only its links and ids.
+            String::new()
         } else {
-            relative::relativize(&html, &path, &config.base_path, config.index_links)
+            for (m, body, _) in bodies {
+                html = html.replace(&m, body);
+            }
+            if matches!(job, Job::NotFound) {
+                // Served for any missing path, so its links stay rooted.
+                html
+            } else {
+                relative::relativize(&html, &path, &config.base_path, config.index_links)
+            }
         };
         Ok((
             key,
@@ -1249,6 +1268,7 @@ fn site_and_api_files(
                 .iter()
                 .map(|b| b.main.requirements.as_slice())
                 .collect::<Vec<_>>(),
+            config.output_files,
         )
         .into_iter()
         .map(|(path, text)| OutputFile {
@@ -1310,6 +1330,20 @@ fn alias_dir(alias: &str) -> &str {
 }
 
 fn site_files(site: &Site, config: &Config, generated: &[String]) -> Vec<OutputFile> {
+    let named = |texts: [String; 3]| {
+        ["sitemap.xml", "robots.txt", "atom.xml"]
+            .into_iter()
+            .zip(texts)
+            .map(|(path, text)| OutputFile {
+                path: path.into(),
+                contents: Arc::from(text.into_bytes()),
+            })
+            .collect()
+    };
+    if !config.output_files {
+        // `canon check` needs only to know these files exist.
+        return named(Default::default());
+    }
     let mut entries: Vec<feeds::SitemapEntry> = generated
         .iter()
         .map(|path| feeds::SitemapEntry {
@@ -1361,20 +1395,11 @@ fn site_files(site: &Site, config: &Config, generated: &[String]) -> Vec<OutputF
             }
         })
         .collect();
-    vec![
-        OutputFile {
-            path: "sitemap.xml".into(),
-            contents: Arc::from(feeds::sitemap(&entries, config).into_bytes()),
-        },
-        OutputFile {
-            path: "robots.txt".into(),
-            contents: Arc::from(feeds::robots(config).into_bytes()),
-        },
-        OutputFile {
-            path: "atom.xml".into(),
-            contents: Arc::from(feeds::atom(&feed, config).into_bytes()),
-        },
-    ]
+    named([
+        feeds::sitemap(&entries, config),
+        feeds::robots(config),
+        feeds::atom(&feed, config),
+    ])
 }
 
 #[cfg(test)]

@@ -43,9 +43,19 @@ fn bad_fixtures_report_every_problem_and_keep_previous_output() {
             .filter(|n| n.contains("canon-staging") || n.contains("canon-old"))
             .collect();
         assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
-        // `check` finds the same problems.
+        // `check`, which makes no HTML, finds the same problems.
         let check = site.check();
         assert_eq!(check.code, 1, "{name}: check exit code");
+        for line in expected
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("canon: built"))
+        {
+            assert!(
+                check.stderr.contains(line.trim()),
+                "{name}: check: expected {line:?} in\n{}",
+                check.stderr
+            );
+        }
     }
 }
 
