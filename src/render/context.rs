@@ -340,7 +340,7 @@ pub fn page_value(
         "prev" => link(site, config, prev),
         "next" => link(site, config, next),
         "children" => children,
-        "banner" => banner(site, config, i),
+        "banner" => banner(site, config, graph, i),
         "extra" => p.extra.clone(),
         "breadcrumbs" => breadcrumbs(site, config, path),
     }
@@ -363,7 +363,7 @@ const UNFINISHED: &[&str] = &["draft", "consultation"];
 
 /// A banner for a page whose `status` says it is retired or not yet in force, naming what
 /// replaces it (the pages whose `supersedes` field points at it).
-fn banner(site: &Site, config: &Config, i: usize) -> Value {
+fn banner(site: &Site, config: &Config, graph: &Graph, i: usize) -> Value {
     let p = &site.pages[i];
     let Some(status) = p
         .taxonomies
@@ -378,12 +378,9 @@ fn banner(site: &Site, config: &Config, i: usize) -> Value {
         .collection_named(p.collection.as_deref())
         .map_or("page".to_string(), |c| c.singular.clone());
     if RETIRED.contains(&lower.as_str()) {
-        let successors: Vec<Value> = site
-            .references
+        let successors: Vec<Value> = graph.successors[i]
             .iter()
-            .enumerate()
-            .filter(|(_, refs)| refs.get("supersedes").is_some_and(|t| t.contains(&i)))
-            .map(|(j, _)| link(site, config, Some(j)))
+            .map(|&j| link(site, config, Some(j)))
             .collect();
         json!({"kind": "retired", "title": format!("This {what} is {lower}"), "successors": successors})
     } else if UNFINISHED.contains(&lower.as_str()) {

@@ -24,6 +24,8 @@ pub struct Graph {
     pub backlinks: Vec<Vec<usize>>,
     /// Per page: pages sharing the most (rarest) taxonomy terms, not already linked.
     pub related: Vec<Vec<usize>>,
+    /// Per page: the pages whose `supersedes` field names it, in site order.
+    pub successors: Vec<Vec<usize>>,
 }
 
 /// Whether a page takes part in links and listings (not a folder intro or glossary entry).
@@ -94,11 +96,21 @@ impl Graph {
             })
             .collect();
 
+        let mut successors = vec![Vec::new(); n];
+        for (from, refs) in site.references.iter().enumerate() {
+            for &t in refs.get("supersedes").into_iter().flatten() {
+                if t < n && successors[t].last() != Some(&from) {
+                    successors[t].push(from);
+                }
+            }
+        }
+
         let related = related(site, links, &backlinks, &title_order);
         Graph {
             inverse,
             backlinks,
             related,
+            successors,
         }
     }
 }
