@@ -5,6 +5,7 @@
 /// (a site path such as `/standards/x/`). With `index_links`, links to folders name their
 /// `index.html`.
 pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
+    let from = folders(from, base_path);
     let ranges = super::html::attrs(html, &["href", "src"])
         .into_iter()
         .map(|(_, r)| r);
@@ -17,7 +18,7 @@ pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) ->
             .filter(|_| !value.starts_with("//"))
         {
             out.push_str(&html[last..r.start]);
-            out.push_str(&relative(from, target, base_path, index_links));
+            push_relative(&mut out, &from, target, index_links);
             last = r.end;
         }
     }
@@ -27,32 +28,52 @@ pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) ->
 
 /// The relative URL from site folder `from` to `target` (given without the base path).
 pub fn relative(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
-    let from = from
-        .strip_prefix(base_path)
-        .unwrap_or(from.trim_start_matches('/'));
+    let mut out = String::new();
+    push_relative(&mut out, &folders(from, base_path), target, index_links);
+    out
+}
+
+/// The folders of site path `from` below the base path.
+fn folders<'a>(from: &'a str, base_path: &str) -> Vec<&'a str> {
+    from.strip_prefix(base_path)
+        .unwrap_or(from.trim_start_matches('/'))
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Appends the relative URL from the folder `from` (its folder names) to `target`.
+fn push_relative(out: &mut String, from: &[&str], target: &str, index_links: bool) {
     let (path, suffix) = match target.find(['#', '?']) {
         Some(i) => target.split_at(i),
         None => (target, ""),
     };
-    let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to_segs: Vec<&str> = path.split('/').collect();
-    // The last element of `to_segs` is the file name (empty for a folder).
-    let dir_segs = &to_segs[..to_segs.len() - 1];
-    let common = from_segs
-        .iter()
-        .zip(dir_segs.iter())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = "../".repeat(from_segs.len() - common);
-    out.push_str(&to_segs[common..].join("/"));
-    if index_links && (out.is_empty() || out.ends_with('/')) {
+    // The folders `target` shares with `from`, and where the rest of it starts. The part
+    // after the last `/` is a file name (empty for a folder), never shared.
+    let dirs = path.rfind('/').map_or("", |i| &path[..i]);
+    let mut common = 0;
+    let mut rest = 0;
+    if path.contains('/') {
+        for (a, b) in from.iter().zip(dirs.split('/')) {
+            if a != &b {
+                break;
+            }
+            common += 1;
+            rest += b.len() + 1;
+        }
+    }
+    let start = out.len();
+    for _ in common..from.len() {
+        out.push_str("../");
+    }
+    out.push_str(&path[rest..]);
+    if index_links && (out.len() == start || out.ends_with('/')) {
         out.push_str("index.html");
     }
-    if out.is_empty() {
+    if out.len() == start {
         out.push_str("./");
     }
     out.push_str(suffix);
-    out
 }
 
 #[cfg(test)]
@@ -74,6 +95,81 @@ mod tests {
         assert_eq!(relative("/a/", "a/#top", "/", false), "./#top");
         assert_eq!(relative("/a/b/", "a/", "/", true), "../index.html");
         assert_eq!(relative("/a/", "", "/", true), "../index.html");
+    }
+
+    /// The first way this was written: split, compare, join.
+    fn by_segments(from: &str, target: &str, base_path: &str, index_links: bool) -> String {
+        let from = from
+            .strip_prefix(base_path)
+            .unwrap_or(from.trim_start_matches('/'));
+        let (path, suffix) = match target.find(['#', '?']) {
+            Some(i) => target.split_at(i),
+            None => (target, ""),
+        };
+        let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+        let to_segs: Vec<&str> = path.split('/').collect();
+        let dir_segs = &to_segs[..to_segs.len() - 1];
+        let common = from_segs
+            .iter()
+            .zip(dir_segs.iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = "../".repeat(from_segs.len() - common);
+        out.push_str(&to_segs[common..].join("/"));
+        if index_links && (out.is_empty() || out.ends_with('/')) {
+            out.push_str("index.html");
+        }
+        if out.is_empty() {
+            out.push_str("./");
+        }
+        out.push_str(suffix);
+        out
+    }
+
+    #[test]
+    fn agrees_with_splitting_and_joining() {
+        let froms = [
+            "/",
+            "/a/",
+            "/a/b/",
+            "/docs/a/b/",
+            "/a/bc/",
+            "/404.html",
+            "/x//y/",
+        ];
+        let targets = [
+            "",
+            "a",
+            "a/",
+            "a/b",
+            "a/b/",
+            "a/b/c/",
+            "a/bc/",
+            "ab/",
+            "a//b/",
+            "/x",
+            "a/#t",
+            "a/b/?q=1#t",
+            "#top",
+            "?q",
+            "docs/a/",
+            "canon.css",
+            "a/b/c.png",
+            "x//y/",
+        ];
+        for from in froms {
+            for target in targets {
+                for base in ["/", "/docs/"] {
+                    for index in [false, true] {
+                        assert_eq!(
+                            relative(from, target, base, index),
+                            by_segments(from, target, base, index),
+                            "{from} -> {target} (base {base}, index links {index})"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
