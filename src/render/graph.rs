@@ -127,8 +127,14 @@ fn inverse_label(config: &Config, collection: usize, field: usize) -> String {
         .unwrap_or_else(|| format!("{} that list this under “{}”", c.title, spec.label))
 }
 
-/// Related pages: the sum, over shared terms, of ln(N / pages with the term), so a term every
-/// page has counts for nothing; ties by title.
+/// Each page's [`RELATED`] best pages by shared terms: a term shared with a page scores
+/// ln(listed pages / pages with the term), so rare terms count most; ties go to title order;
+/// pages already linked either way are left out.
+///
+/// Pages with the same terms score the same, so scoring is by *term set*: a broad term on
+/// thousands of pages adds to a few hundred term sets rather than to every page, and the
+/// cost stays close to linear in the number of pages rather than growing with its square.
+/// The weights are added in the same order as page by page, so scores are bit for bit equal.
 fn related(
     site: &Site,
     links: &[Vec<usize>],
@@ -137,19 +143,47 @@ fn related(
 ) -> Vec<Vec<usize>> {
     let n = site.pages.len();
     let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
-    let mut terms: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    // Every (taxonomy, term) as a number, and each listed page's terms as a sorted list.
+    let mut term_ids: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut page_terms: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, p) in site.pages.iter().enumerate() {
-        if !listed(site, i) {
-            continue;
-        }
         for (tax, list) in &p.taxonomies {
             for (term, _) in list {
-                terms
-                    .entry((tax.as_str(), term.as_str()))
-                    .or_default()
-                    .push(i);
+                let next = term_ids.len();
+                page_terms[i].push(
+                    *term_ids
+                        .entry((tax.as_str(), term.as_str()))
+                        .or_insert(next),
+                );
             }
         }
+    }
+    // Term sets of listed pages, each with its pages in title order; per term, the sets
+    // holding it (once for each time a set holds it).
+    let mut set_ids: HashMap<Vec<usize>, usize> = HashMap::new();
+    let mut set_pages: Vec<Vec<usize>> = Vec::new();
+    let mut term_pages = vec![0usize; term_ids.len()];
+    for i in (0..n).filter(|&i| listed(site, i) && !page_terms[i].is_empty()) {
+        let mut key = page_terms[i].clone();
+        key.sort_unstable();
+        for &t in &key {
+            term_pages[t] += 1;
+        }
+        let next = set_pages.len();
+        let id = *set_ids.entry(key).or_insert(next);
+        if id == next {
+            set_pages.push(Vec::new());
+        }
+        set_pages[id].push(i);
+    }
+    let mut term_sets: Vec<Vec<usize>> = vec![Vec::new(); term_ids.len()];
+    for (key, &id) in &set_ids {
+        for &t in key {
+            term_sets[t].push(id);
+        }
+    }
+    for pages in &mut set_pages {
+        pages.sort_unstable_by_key(|&j| title_order[j]);
     }
     // Pages that reference each page, found once rather than per page.
     let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -158,17 +192,14 @@ fn related(
             referenced_by[t].push(j);
         }
     }
-    let rank = |a: &(usize, f64), b: &(usize, f64)| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| title_order[a.0].cmp(&title_order[b.0]))
-    };
-    // Per thread: a score for every page, the pages scored so far, and a stamp marking the
-    // pages already linked from or to page `i` (`stamp[j] == i + 1`). Dense arrays, reused
-    // from page to page: a broad term is shared by thousands of pages.
-    let out: Vec<Vec<usize>> = (0..n)
+    // Per thread: a score for every term set, the sets scored so far, and a stamp marking
+    // the pages already linked from or to page `i` (`stamp[j] == i + 1`), reused from page
+    // to page.
+    let sets = set_pages.len();
+    (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; n], Vec::new(), vec![0usize; n]),
+            || (vec![0.0f64; sets], Vec::new(), vec![0usize; n]),
             |(scores, touched, stamp), i| {
                 if !listed(site, i) {
                     return Vec::new();
@@ -185,44 +216,45 @@ fn related(
                         stamp[j] = mark;
                     }
                 }
-                for (tax, list) in &site.pages[i].taxonomies {
-                    for (term, _) in list {
-                        let Some(pages) = terms.get(&(tax.as_str(), term.as_str())) else {
-                            continue;
-                        };
-                        let weight = (listed_count / pages.len() as f64).ln();
-                        if weight <= 0.0 {
-                            continue;
-                        }
-                        for &j in pages {
-                            if stamp[j] != mark {
-                                if scores[j] == 0.0 {
-                                    touched.push(j);
-                                }
-                                scores[j] += weight;
-                            }
-                        }
-                    }
-                }
-                // The best few, kept in order while scanning: no list of every candidate.
-                let mut best: Vec<(usize, f64)> = Vec::with_capacity(RELATED + 1);
-                for &j in touched.iter() {
-                    let candidate = (j, scores[j]);
-                    scores[j] = 0.0;
-                    if best.len() == RELATED
-                        && rank(&candidate, &best[RELATED - 1]) != std::cmp::Ordering::Less
-                    {
+                for &t in &page_terms[i] {
+                    let weight = (listed_count / term_pages[t].max(1) as f64).ln();
+                    if term_pages[t] == 0 || weight <= 0.0 {
                         continue;
                     }
-                    let at =
-                        best.partition_point(|b| rank(b, &candidate) == std::cmp::Ordering::Less);
-                    best.insert(at, candidate);
-                    best.truncate(RELATED);
+                    for &set in &term_sets[t] {
+                        if scores[set] == 0.0 {
+                            touched.push(set);
+                        }
+                        scores[set] += weight;
+                    }
                 }
-                touched.clear();
-                best.into_iter().map(|(j, _)| j).collect()
+                let mut ranked: Vec<(f64, usize)> = touched
+                    .drain(..)
+                    .map(|set| (std::mem::take(&mut scores[set]), set))
+                    .collect();
+                ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                // Equal scores tie on title order across every set that has that score.
+                let mut best = Vec::with_capacity(RELATED);
+                let mut k = 0;
+                while k < ranked.len() && best.len() < RELATED {
+                    let score = ranked[k].0;
+                    let mut tied: Vec<usize> = Vec::new();
+                    while k < ranked.len() && ranked[k].0 == score {
+                        let want = RELATED - best.len();
+                        tied.extend(
+                            set_pages[ranked[k].1]
+                                .iter()
+                                .filter(|&&j| stamp[j] != mark)
+                                .take(want),
+                        );
+                        k += 1;
+                    }
+                    tied.sort_unstable_by_key(|&j| title_order[j]);
+                    tied.truncate(RELATED - best.len());
+                    best.extend(tied);
+                }
+                best
             },
         )
-        .collect();
-    out
+        .collect()
 }

@@ -662,6 +662,55 @@ fn open_data_matches_its_own_schemas() {
 }
 
 #[test]
+fn related_pages_rank_rare_shared_terms_first_then_title_order() {
+    let site = crate::support::TestSite::new();
+    site.file(
+        "canon.toml",
+        "[taxonomies.topic]\nterms = [\"Rare\", \"Broad\", \"Other\"]\n",
+    );
+    let page = |name: &str, title: &str, topics: &str, body: &str| {
+        site.file(
+            &format!("content/guides/{name}.md"),
+            &format!("---\ntitle: {title}\ntopic: [{topics}]\n---\n{body}\n"),
+        );
+    };
+    // Ten listed pages: `Rare` is on two (scores ln 5), `Broad` on six (ln 10/6).
+    page("a", "Alpha", "Rare, Broad", "See [Echo](e.md).");
+    page("b", "Zulu", "Rare", "Text.");
+    for (name, title) in [
+        ("c", "Charlie"),
+        ("e", "Echo"),
+        ("f", "Foxtrot"),
+        ("g", "Golf"),
+    ] {
+        page(name, title, "Broad", "Text.");
+    }
+    // Same score as the pages above, from a different set of terms.
+    page("d", "Delta", "Broad, Other", "Text.");
+    for name in ["x1", "x2", "x3"] {
+        page(name, &format!("Other {name}"), "Other", "Text.");
+    }
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.output("guides/a/index.html");
+    let related = html
+        .split("<h2 id=\"related-pages\">Related</h2>")
+        .nth(1)
+        .expect("related")
+        .split("</section>")
+        .next()
+        .unwrap();
+    let titles: Vec<&str> = related
+        .split("</a></h3>")
+        .filter_map(|s| s.rsplit("\">").next())
+        .filter(|s| !s.trim().is_empty() && !s.contains('<'))
+        .collect();
+    // The rare term first whatever its title; the four-way tie on `Broad` by title, cut
+    // at four; Echo is already linked.
+    assert_eq!(titles, ["Zulu", "Charlie", "Delta", "Foxtrot"], "{related}");
+}
+
+#[test]
 fn retired_and_draft_standards_say_so_and_name_their_successor() {
     let site = crate::support::TestSite::new();
     site.file(
