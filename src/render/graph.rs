@@ -37,14 +37,7 @@ impl Graph {
     /// Builds the graph from each page's body links (`links[i]`: pages page `i` links to).
     pub fn new(site: &Site, config: &Config, links: &[Vec<usize>]) -> Graph {
         let n = site.pages.len();
-        // Each page's place in title order, so sorting compares two numbers, not two titles.
-        let lower: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
-        let mut in_order: Vec<usize> = (0..n).collect();
-        in_order.sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
-        let mut title_order = vec![0usize; n];
-        for (place, &j) in in_order.iter().enumerate() {
-            title_order[j] = place;
-        }
+        let title_order = &site.title_rank;
         let by_title = |v: &mut Vec<usize>| {
             v.sort_unstable_by_key(|&a| title_order[a]);
             v.dedup();
@@ -105,7 +98,7 @@ impl Graph {
             }
         }
 
-        let related = related(site, links, &backlinks, &title_order);
+        let related = related(site, links, &backlinks, title_order);
         Graph {
             inverse,
             backlinks,

@@ -157,6 +157,9 @@ pub struct Site {
     pub ids: HashMap<String, usize>,
     /// The glossary, when the site has one.
     pub glossary: Option<glossary::Glossary>,
+    /// Each page's place in title order (case-insensitive; equal titles by source path), so
+    /// a list sorts by title comparing numbers.
+    pub title_rank: Vec<usize>,
     /// Title of the section or page at each site path (sections first).
     titles: HashMap<String, String>,
     keys: HashMap<String, usize>,
@@ -217,7 +220,9 @@ pub fn resolve(
         .iter()
         .map(|p| page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str())))
         .collect();
+    let title_rank = title_rank(&pages);
     let mut site = Site {
+        title_rank,
         paths,
         sections: Vec::new(),
         taxonomies: Vec::new(),
@@ -428,8 +433,11 @@ impl Site {
         }
         let pages = &self.pages;
         let titles: Vec<String> = self.sections.iter().map(|s| s.title.clone()).collect();
+        // Listing order: weight, then title, then source path (the order of `pages`).
+        let rank = &self.title_rank;
         for s in &mut self.sections {
-            s.pages.sort_by_cached_key(|&a| order(&pages[a]));
+            s.pages
+                .sort_unstable_by_key(|&a| (pages[a].weight, rank[a]));
             s.subsections
                 .sort_by_cached_key(|&a| titles[a].to_lowercase());
         }
@@ -506,7 +514,7 @@ impl Site {
                     }
                     first_use
                         .entry(slug)
-                        .or_insert((p.file, span.clone(), term.clone()));
+                        .or_insert_with(|| (p.file, span.clone(), term.clone()));
                     entry.pages.push(i);
                 }
             }
@@ -515,8 +523,7 @@ impl Site {
                 terms.sort_by_key(|a| a.name.to_lowercase());
             }
             for t in &mut terms {
-                t.pages
-                    .sort_by_cached_key(|&a| self.pages[a].title.to_lowercase());
+                t.pages.sort_by_key(|&a| self.title_rank[a]);
                 if !t.pages.is_empty() {
                     claims.claim(
                         &t.path,
@@ -630,7 +637,8 @@ impl Site {
             let mut members: Vec<usize> = (0..self.pages.len())
                 .filter(|&i| !self.is_index[i] && self.pages[i].collection.as_deref() == Some(name))
                 .collect();
-            members.sort_by_cached_key(|&a| order(&self.pages[a]));
+            // Listing order, as in sections.
+            members.sort_unstable_by_key(|&a| (self.pages[a].weight, self.title_rank[a]));
             for (k, &i) in members.iter().enumerate() {
                 let prev = k.checked_sub(1).map(|k| members[k]);
                 let next = members.get(k + 1).copied();
@@ -1116,9 +1124,16 @@ impl Site {
     }
 }
 
-/// Listing order: weight, then title, then path (a sort key, made once per page).
-fn order(p: &Page) -> (i64, String, &str) {
-    (p.weight, p.title.to_lowercase(), &p.rel)
+/// Each page's place when sorted by lower-case title, then by place in `pages`.
+fn title_rank(pages: &[Arc<Page>]) -> Vec<usize> {
+    let lower: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
+    let mut in_order: Vec<usize> = (0..pages.len()).collect();
+    in_order.sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
+    let mut rank = vec![0; pages.len()];
+    for (place, &i) in in_order.iter().enumerate() {
+        rank[i] = place;
+    }
+    rank
 }
 
 /// Whether a link starts with a URL scheme (`https:`, `mailto:` …).
