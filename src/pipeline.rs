@@ -253,6 +253,7 @@ pub struct Session {
 struct Caches {
     files: load::Cache,
     pages: validate::Cache,
+    site: Option<resolve::Resolved>,
     render: render::Cache,
 }
 
@@ -292,7 +293,8 @@ fn run(
     let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
     timings::mark("validate");
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
-    let site = resolve::resolve(pages, &asset_paths, &config, &mut diags);
+    let (site, site_key, site_found) =
+        resolve::resolve_with(pages, &asset_paths, &config, cache.site.take(), &mut diags);
     timings::mark("resolve");
     let progress = if opts.progress && site.pages.len() >= 200 {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -350,6 +352,7 @@ fn run(
         timings::mark("search index");
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
+    cache.site = Some(resolve::Resolved::keep(site, site_key, site_found));
     report.sources = sources;
     report.diags = diags;
     report.elapsed = start.elapsed();

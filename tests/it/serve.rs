@@ -447,7 +447,7 @@ fn body_edits_keep_every_generated_page_equal_to_a_full_build() {
         assert!(text.contains(from), "{rel} has no {from:?}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     };
-    let edits: [(&str, &str, &str, &str); 5] = [
+    let edits: [(&str, &str, &str, &str); 8] = [
         // Prose alone: no link, term or requirement changes.
         (
             "plain prose",
@@ -483,6 +483,26 @@ fn body_edits_keep_every_generated_page_equal_to_a_full_build() {
             "\n\n",
             "\n\nA definition, edited.\n\n",
         ),
+        // Front matter: the site is resolved again, and listings and breadcrumbs change.
+        (
+            "a new title",
+            "content/standards/backup-and-recovery.md",
+            "title: Backup and recovery",
+            "title: Backups and recovery",
+        ),
+        (
+            "a taxonomy term left out",
+            "content/standards/backup-and-recovery.md",
+            "audience: [Digital teams, Suppliers, Senior leaders]",
+            "audience: [Digital teams, Suppliers]",
+        ),
+        // Prose again, on the site resolved after those.
+        (
+            "prose after front matter",
+            "content/standards/backup-and-recovery.md",
+            "See [access control](access-control.md).",
+            "See [access control](access-control.md) first.",
+        ),
     ];
     for (what, rel, from, to) in edits {
         edit(rel, from, to);
@@ -491,6 +511,17 @@ fn body_edits_keep_every_generated_page_equal_to_a_full_build() {
         events.next("indexed");
         assert_serves_a_full_build(site.root(), &server, &today);
     }
+    // A problem found while resolving stays reported through a body edit elsewhere, which
+    // reuses the resolved site, and goes when it is fixed.
+    let standard = "content/standards/backup-and-recovery.md";
+    edit(standard, "id: SEC-007", "id: SEC-001");
+    assert!(events.next("failed").contains("schema/duplicate-id"));
+    edit("content/about.md", "\n## ", "\nAnother sentence.\n\n## ");
+    assert!(events.next("failed").contains("schema/duplicate-id"));
+    edit(standard, "id: SEC-001", "id: SEC-007");
+    events.next("reload");
+    events.next("indexed");
+    assert_serves_a_full_build(site.root(), &server, &today);
 }
 
 #[test]
