@@ -542,41 +542,59 @@ impl Site {
                     });
                 }
             }
+            // Each spelling met so far: the index of its term, or `None` when another
+            // spelling of the same URL came first. Spellings repeat page after page, so each
+            // is slugified and looked up once.
+            let mut spellings: HashMap<&str, Option<usize>> = HashMap::new();
             for (i, p) in self.pages.iter().enumerate() {
                 let Some(list) = p.taxonomies.get(name) else {
                     continue;
                 };
                 for (term, span) in list {
-                    let slug = slugify(term);
-                    let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: term.clone(),
-                        path: format!("/{name}/{slug}/"),
-                        slug: slug.clone(),
-                        pages: Vec::new(),
-                    });
-                    if &entry.name != term {
-                        let mut d = Diagnostic::error(
-                            "taxonomy/term-clash",
-                            format!(
-                                "`{term}` and `{}` are written differently but share the URL `{}`",
-                                entry.name, entry.path
-                            ),
-                        )
-                        .label(p.file, span.clone(), "written this way here")
-                        .help(format!(
-                            "write the term one way everywhere: `{}`",
-                            entry.name
-                        ));
-                        if let Some((f, s, _)) = first_use.get(&slug) {
-                            d = d.secondary(*f, s.clone(), "and this way here");
+                    let known = match spellings.get(term.as_str()) {
+                        Some(&known) => known,
+                        None => {
+                            let slug = slugify(term);
+                            let entry = terms.entry(slug.clone());
+                            let index = entry.index();
+                            let entry = entry.or_insert_with(|| Term {
+                                name: term.clone(),
+                                path: format!("/{name}/{slug}/"),
+                                slug: slug.clone(),
+                                pages: Vec::new(),
+                            });
+                            let known = (&entry.name == term).then_some(index);
+                            if known.is_some() {
+                                first_use
+                                    .entry(slug)
+                                    .or_insert_with(|| (p.file, span.clone(), term.clone()));
+                            }
+                            spellings.insert(term, known);
+                            known
                         }
-                        diags.push(d);
+                    };
+                    if let Some(index) = known {
+                        terms[index].pages.push(i);
                         continue;
                     }
-                    first_use
-                        .entry(slug)
-                        .or_insert_with(|| (p.file, span.clone(), term.clone()));
-                    entry.pages.push(i);
+                    let slug = slugify(term);
+                    let entry = &terms[&slug];
+                    let mut d = Diagnostic::error(
+                        "taxonomy/term-clash",
+                        format!(
+                            "`{term}` and `{}` are written differently but share the URL `{}`",
+                            entry.name, entry.path
+                        ),
+                    )
+                    .label(p.file, span.clone(), "written this way here")
+                    .help(format!(
+                        "write the term one way everywhere: `{}`",
+                        entry.name
+                    ));
+                    if let Some((f, s, _)) = first_use.get(&slug) {
+                        d = d.secondary(*f, s.clone(), "and this way here");
+                    }
+                    diags.push(d);
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
@@ -709,6 +727,7 @@ impl Site {
     }
 
     fn resolve_references(&mut self, config: &Config, diags: &mut Diagnostics) {
+        let collections: Vec<&str> = config.collections.keys().map(String::as_str).collect();
         let mut ids: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, p) in self.pages.iter().enumerate() {
             let Some(c) = config.collection_named(p.collection.as_deref()) else {
@@ -759,7 +778,7 @@ impl Site {
                 let mut targets = Vec::new();
                 let mut steps = Vec::new();
                 for (target, span) in value.strings_with_spans() {
-                    match self.find_reference(&target, p, filter, &ids) {
+                    match self.find_reference(&target, p, filter, &ids, &collections) {
                         Ok(t) => {
                             steps.push((t, span.clone()));
                             if name == SUPERSEDES || name == SUPERSEDED_BY {
@@ -779,7 +798,8 @@ impl Site {
                             });
                             // The page may exist, in the wrong collection: say so.
                             if filter.is_some()
-                                && let Ok(other) = self.find_reference(&target, p, None, &ids)
+                                && let Ok(other) =
+                                    self.find_reference(&target, p, None, &ids, &collections)
                             {
                                 let theirs = self.pages[other]
                                     .collection
@@ -997,19 +1017,24 @@ impl Site {
         }
     }
 
+    /// The page a reference names: an id in the filter's collection (or, with no filter, in
+    /// the first collection in `canon.toml` that has it), else a path.
     fn find_reference(
         &self,
         target: &str,
         from: &Page,
         filter: Option<&str>,
         ids: &HashMap<(&str, &str), usize>,
+        collections: &[&str],
     ) -> Result<usize, Option<String>> {
         let in_filter =
             |i: usize| filter.is_none_or(|f| self.pages[i].collection.as_deref() == Some(f));
-        for ((c, id), &i) in ids {
-            if *id == target && filter.is_none_or(|f| f == *c) {
-                return Ok(i);
-            }
+        let by_id = match filter {
+            Some(f) => ids.get(&(f, target)),
+            None => collections.iter().find_map(|c| ids.get(&(*c, target))),
+        };
+        if let Some(&i) = by_id {
+            return Ok(i);
         }
         for key in reference_keys(target, from, filter) {
             if let Some(&i) = self.keys.get(&key)

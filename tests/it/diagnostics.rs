@@ -235,3 +235,40 @@ fn odd_inputs_are_diagnosed_never_panicked() {
         );
     }
 }
+
+#[test]
+fn two_spellings_of_one_taxonomy_term_are_an_error_at_each_other_spelling() {
+    let site = TestSite::new();
+    site.file("canon.toml", "[taxonomies.topic]\n");
+    site.file(
+        "content/a.md",
+        "---\ntitle: A\ntopic: [Data protection]\n---\nA.\n",
+    );
+    site.file(
+        "content/b.md",
+        "---\ntitle: B\ntopic: [Resilience, data protection]\n---\nB.\n",
+    );
+    site.file(
+        "content/c.md",
+        "---\ntitle: C\ntopic: [data protection]\n---\nC.\n",
+    );
+    site.file(
+        "content/d.md",
+        "---\ntitle: D\ntopic: [Data protection]\n---\nD.\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let message = "error[taxonomy/term-clash]: `data protection` and `Data protection` are written differently but share the URL `/topic/data-protection/`";
+    assert_eq!(run.stderr.matches(message).count(), 2, "{}", run.stderr);
+    for at in [
+        "┌─ content/b.md:3:21",
+        "┌─ content/c.md:3:9",
+        "content/a.md:3:9",
+        "and this way here",
+    ] {
+        assert!(run.stderr.contains(at), "{at}: {}", run.stderr);
+    }
+    // The spelling that came first is the term, and its pages are listed under it.
+    let short = site.check();
+    assert!(!short.stderr.contains("content/d.md"), "{}", short.stderr);
+}
