@@ -1,6 +1,6 @@
 //! Criterion micro-benchmarks of each pipeline stage on a generated site of 300 pages
 //! (`canon corpus`, seed 1): load, validate, resolve, Markdown (without highlighting),
-//! highlighting one code block, templates (the render stage with Markdown and highlighting
+//! highlighting one code block (lines never seen, and lines seen before), templates (the render stage with Markdown and highlighting
 //! included), the search index and writing. A regression shows up in the stage it is in.
 //!
 //! Run with `cargo bench --bench stages` (`-- --quick` for a short run).
@@ -68,7 +68,20 @@ fn stages(c: &mut Criterion) {
     let highlighter = Highlighter::new();
     let code = "#!/usr/bin/env bash\nset -euo pipefail\nfor host in $(cat hosts.txt); do\n  curl --fail \"https://$host/health\" || exit 1\ndone\n";
     highlighter.block("bash", code);
-    g.bench_function("highlight one block", |b| {
+    // Every line new: the parse itself (each line carries the iteration's number).
+    let mut n = 0u64;
+    g.bench_function("highlight one block, new lines", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                format!("#!/usr/bin/env bash # {n}\nset -euo pipefail # {n}\nfor host in $(cat hosts-{n}.txt); do\n  curl --fail \"https://$host/health/{n}\" || exit {n}\ndone # {n}\n")
+            },
+            |code| highlighter.block("bash", &code),
+            BatchSize::SmallInput,
+        )
+    });
+    // Every line seen before: the line memo.
+    g.bench_function("highlight one block, seen lines", |b| {
         b.iter(|| highlighter.block("bash", code))
     });
     let render = || {
