@@ -304,13 +304,7 @@ fn relationships_read_both_ways_with_backlinks_and_related_pages() {
     );
     // Related: shares rare terms, and leaves out pages already linked either way.
     let html = read("modules/ransomware/index.html");
-    let related = html
-        .split("<h2 id=\"related-pages\">Related</h2>")
-        .nth(1)
-        .expect("related")
-        .split("</section>")
-        .next()
-        .unwrap();
+    let related = related_section(&html);
     assert!(related.contains("Reporting incidents"), "{related}");
     assert!(
         !related.contains("Backup and recovery"),
@@ -661,6 +655,16 @@ fn open_data_matches_its_own_schemas() {
     );
 }
 
+/// The "Related" section of a page.
+fn related_section(html: &str) -> &str {
+    html.split("<h2 id=\"related-pages\">Related</h2>")
+        .nth(1)
+        .expect("related")
+        .split("</section>")
+        .next()
+        .unwrap()
+}
+
 #[test]
 fn related_pages_rank_rare_shared_terms_first_then_title_order() {
     let site = crate::support::TestSite::new();
@@ -693,13 +697,7 @@ fn related_pages_rank_rare_shared_terms_first_then_title_order() {
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = site.output("guides/a/index.html");
-    let related = html
-        .split("<h2 id=\"related-pages\">Related</h2>")
-        .nth(1)
-        .expect("related")
-        .split("</section>")
-        .next()
-        .unwrap();
+    let related = related_section(&html);
     let titles: Vec<&str> = related
         .split("</a></h3>")
         .filter_map(|s| s.rsplit("\">").next())
