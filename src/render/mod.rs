@@ -1178,6 +1178,7 @@ impl<'a> Renderer<'a> {
         let mut template_links = Vec::new();
         let mut ids = Vec::new();
         for (name, r) in html::attrs(&html, &["href", "src", "id", "name"]) {
+            // `href` or `src`; else `id` or `name`.
             if name < 2 {
                 template_links.push(html[r].to_string());
             } else {
@@ -1252,7 +1253,13 @@ fn site_and_api_files(
     // definitions: a body edit that changes none of them keeps it.
     let api_key = {
         let mut h = DefaultHasher::new();
-        (graph_key, requirements_key(site, bodies)).hash(&mut h);
+        // (`canon check` makes only the paths.)
+        (
+            graph_key,
+            requirements_key(site, bodies),
+            config.output_files,
+        )
+            .hash(&mut h);
         for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
             site.pages[e.page].body_text().hash(&mut h);
         }
