@@ -293,8 +293,9 @@ fn run(
     let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
     timings::mark("validate");
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
-    let (site, site_key, site_found) =
+    let resolved =
         resolve::resolve_with(pages, &asset_paths, &config, cache.site.take(), &mut diags);
+    let site = &resolved.site;
     timings::mark("resolve");
     let progress = if opts.progress && site.pages.len() >= 200 {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -308,7 +309,7 @@ fn run(
         ProgressBar::hidden()
     };
     let output = render::render(
-        &site,
+        site,
         &config,
         &inputs.templates,
         inputs.assets,
@@ -352,7 +353,7 @@ fn run(
         timings::mark("search index");
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
-    cache.site = Some(resolve::Resolved::keep(site, site_key, site_found));
+    cache.site = Some(resolved);
     report.sources = sources;
     report.diags = diags;
     report.elapsed = start.elapsed();

@@ -5,6 +5,12 @@
 
 use serde_json::{Value, json};
 
+use super::graph::Graph;
+use super::markdown::{Rendered, escape_html};
+use crate::config::{Config, FieldKind};
+use crate::resolve::{Section, SectionKind, Site};
+use crate::validate::parse_date;
+
 /// A JSON object from `"key" => value` pairs, each value moved in through `Value::from`.
 macro_rules! object {
     ($($key:literal => $value:expr),* $(,)?) => {{
@@ -13,12 +19,6 @@ macro_rules! object {
         Value::Object(map)
     }};
 }
-
-use super::graph::Graph;
-use super::markdown::{Rendered, escape_html};
-use crate::config::{Config, FieldKind};
-use crate::resolve::{Section, SectionKind, Site};
-use crate::validate::parse_date;
 
 /// `2025-03-04` -> `4 March 2025`.
 pub fn display_date(iso: &str) -> String {

@@ -91,7 +91,7 @@ impl Graph {
 
         let mut successors = vec![Vec::new(); n];
         for (from, refs) in site.references.iter().enumerate() {
-            for &t in refs.get("supersedes").into_iter().flatten() {
+            for &t in refs.get(crate::resolve::SUPERSEDES).into_iter().flatten() {
                 if t < n && successors[t].last() != Some(&from) {
                     successors[t].push(from);
                 }
@@ -136,7 +136,7 @@ fn related(
 ) -> Vec<Vec<usize>> {
     let n = site.pages.len();
     let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
-    // Every (taxonomy, term) as a number, and each listed page's terms as a sorted list.
+    // Every (taxonomy, term) as a number, and each page's terms as numbers.
     let mut term_ids: HashMap<(&str, &str), usize> = HashMap::new();
     let mut page_terms: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, p) in site.pages.iter().enumerate() {

@@ -482,7 +482,7 @@ pub fn render(
         sources,
     };
     // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
-    let (results, site_files) = rayon::join(
+    let (results, (site_files, api_files)) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|job| {
@@ -531,7 +531,6 @@ pub fn render(
     }
     cache.pages = pages;
     crate::timings::mark("render: templates, sitemap, feeds, open data");
-    let (site_files, api_files) = site_files;
     files.extend(site_files);
     files.extend(api_files.1.iter().cloned());
     cache.api = Some(api_files);
@@ -752,10 +751,9 @@ fn term_use(site: &Site, bodies: &[Arc<Body>]) -> Vec<Vec<usize>> {
             out[e].push(i);
         }
     }
-    // By title, then by page, so a page that uses a term twice is next to itself.
-    let titles: Vec<String> = site.pages.iter().map(|p| p.title.to_lowercase()).collect();
+    // By title, so a page that uses a term twice is next to itself.
     for v in &mut out {
-        v.sort_unstable_by(|&a, &b| titles[a].cmp(&titles[b]).then(a.cmp(&b)));
+        v.sort_unstable_by_key(|&a| site.title_rank[a]);
         v.dedup();
     }
     out
@@ -979,21 +977,18 @@ impl<'a> Renderer<'a> {
         (self.base_key, self.structure, self.listing, job).hash(&mut h);
         match job {
             Job::Page(_) => {}
-            Job::Section(s) => {
+            Job::Section(s) | Job::Glossary(s) => {
+                // The introduction; for the glossary, also every definition and use.
                 site.sections[*s]
                     .index_page
                     .map(|i| self.body_keys[i])
                     .hash(&mut h);
-            }
-            Job::Glossary(s) => {
-                site.sections[*s]
-                    .index_page
-                    .map(|i| self.body_keys[i])
-                    .hash(&mut h);
-                for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
-                    self.body_keys[e.page].hash(&mut h);
+                if matches!(job, Job::Glossary(_)) {
+                    for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
+                        self.body_keys[e.page].hash(&mut h);
+                    }
+                    self.term_use.hash(&mut h);
                 }
-                self.term_use.hash(&mut h);
             }
             Job::Requirements => requirements_key(site, self.bodies).hash(&mut h),
             Job::Compare(_) => {

@@ -199,8 +199,7 @@ pub fn resolve(
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Site {
-    let (mut pages, left_out): (Vec<Arc<Page>>, Vec<Arc<Page>>) =
-        pages.into_iter().partition(|p| config.drafts || !p.draft);
+    let (pages, left_out) = published(pages, config);
     let mut drafts = HashMap::new();
     let mut draft_ids = HashMap::new();
     for p in &left_out {
@@ -216,7 +215,6 @@ pub fn resolve(
             draft_ids.insert(id.to_string(), p.rel.clone());
         }
     }
-    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     let paths: Vec<String> = pages
         .iter()
         .map(|p| page_path(&p.rel, p.slug.as_ref().map(|s| s.0.as_str())))
@@ -276,10 +274,21 @@ pub fn resolve(
     site
 }
 
-/// A resolved site kept by a session for its next build, with what resolving it reported.
+/// The pages in this build (drafts only with `--drafts`), sorted by source path, and the
+/// drafts left out.
+fn published(pages: Vec<Arc<Page>>, config: &Config) -> (Vec<Arc<Page>>, Vec<Arc<Page>>) {
+    let (mut pages, left_out): (Vec<Arc<Page>>, Vec<Arc<Page>>) =
+        pages.into_iter().partition(|p| config.drafts || !p.draft);
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (pages, left_out)
+}
+
+/// A resolved site, with the key of what it was resolved from and what resolving reported,
+/// so a session can keep it for its next build.
 pub struct Resolved {
     key: u64,
-    site: Site,
+    /// The site.
+    pub site: Site,
     found: Vec<Diagnostic>,
 }
 
@@ -288,15 +297,14 @@ pub struct Resolved {
 /// Resolving reads the configuration, the asset paths and each page's path, source id and
 /// front matter (with its title), never a body, so after a body-only edit in `canon serve`
 /// the previous site is reused with the new pages in place of the old: at 10,000 pages that
-/// is a third of a rebuild. What resolving reported is reported again. Give the site back
-/// with [`Resolved::keep`] for the build after.
+/// is a third of a rebuild. What resolving reported is reported again.
 pub fn resolve_with(
     pages: Vec<Arc<Page>>,
     asset_paths: &[String],
     config: &Config,
     previous: Option<Resolved>,
     diags: &mut Diagnostics,
-) -> (Site, u64, Vec<Diagnostic>) {
+) -> Resolved {
     let key = {
         let mut h = std::hash::DefaultHasher::new();
         (format!("{config:?}"), asset_paths).hash(&mut h);
@@ -306,33 +314,17 @@ pub fn resolve_with(
         h.finish()
     };
     match previous {
-        Some(Resolved {
-            key: k,
-            mut site,
-            found,
-        }) if k == key => {
-            let mut pages: Vec<Arc<Page>> = pages
-                .into_iter()
-                .filter(|p| config.drafts || !p.draft)
-                .collect();
-            pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-            site.pages = pages;
-            diags.extend(found.iter().cloned());
-            (site, key, found)
+        Some(mut kept) if kept.key == key => {
+            kept.site.pages = published(pages, config).0;
+            diags.extend(kept.found.iter().cloned());
+            kept
         }
         _ => {
             let before = diags.len();
             let site = resolve(pages, asset_paths, config, diags);
             let found = diags.iter().skip(before).cloned().collect();
-            (site, key, found)
+            Resolved { key, site, found }
         }
-    }
-}
-
-impl Resolved {
-    /// Keeps `site`, resolved from inputs with `key`, for [`resolve_with`].
-    pub fn keep(site: Site, key: u64, found: Vec<Diagnostic>) -> Resolved {
-        Resolved { key, site, found }
     }
 }
 

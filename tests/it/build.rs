@@ -709,6 +709,39 @@ fn related_pages_rank_rare_shared_terms_first_then_title_order() {
 }
 
 #[test]
+fn a_reference_by_id_with_no_collection_goes_to_the_first_collection_that_has_the_id() {
+    let site = crate::support::TestSite::new();
+    site.file(
+        "canon.toml",
+        "[collections.methods]\nid_field = \"id\"\n[collections.methods.fields]\nid = { type = \"string\" }\n[collections.standards]\nid_field = \"id\"\n[collections.standards.fields]\nid = { type = \"string\" }\nsee = { type = \"reference\", inverse = \"Seen from\" }\n",
+    );
+    site.file(
+        "content/standards/s.md",
+        "---\ntitle: Standard S\nid: X-1\n---\nS.\n",
+    );
+    site.file(
+        "content/methods/m.md",
+        "---\ntitle: Method M\nid: X-1\n---\nM.\n",
+    );
+    site.file(
+        "content/standards/t.md",
+        "---\ntitle: Standard T\nid: X-2\nsee: X-1\n---\nT.\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `methods` comes first in canon.toml, whatever the order of files or of a hash map.
+    assert!(
+        site.output("methods/m/index.html")
+            .contains("<dt>Seen from</dt>")
+    );
+    assert!(
+        !site
+            .output("standards/s/index.html")
+            .contains("<dt>Seen from</dt>")
+    );
+}
+
+#[test]
 fn retired_and_draft_standards_say_so_and_name_their_successor() {
     let site = crate::support::TestSite::new();
     site.file(
