@@ -15,6 +15,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+mod code;
+
 /// A small, fast, deterministic random sequence (SplitMix64).
 struct Rng(u64);
 
@@ -382,36 +384,6 @@ fn paragraph(rng: &mut Rng, sentences: usize) -> String {
         .join(" ")
 }
 
-fn code_block(rng: &mut Rng, n: usize) -> String {
-    match rng.below(3) {
-        0 => format!(
-            "```yaml\nservice: {}\nowner: {}\nreview_every_days: {}\nalerts:\n  - name: failed-logins-{n}\n    threshold: {}\n    notify: [security-team, service-owner]\nbackups:\n  schedule: \"0 {} * * *\"\n  keep_days: {}\n```\n",
-            slugify(rng.pick(TOPICS)),
-            slugify(rng.pick(ROLES)),
-            30 + rng.below(300),
-            5 + rng.below(50),
-            rng.below(24),
-            7 + rng.below(90)
-        ),
-        1 => format!(
-            "```bash\n#!/usr/bin/env bash\nset -euo pipefail\n# Check {} for page {n}\nfor host in $(cat hosts-{}.txt); do\n  if ! curl --fail --silent \"https://$host/health\" > /dev/null; then\n    echo \"$host is not healthy\" >&2\n    exit {}\n  fi\ndone\necho \"checked $(wc -l < hosts-{}.txt) hosts\"\n```\n",
-            rng.pick(ASSETS),
-            rng.below(100),
-            1 + rng.below(3),
-            rng.below(100)
-        ),
-        _ => format!(
-            "```python\nfrom datetime import date, timedelta\n\n\ndef review_due(last: date, days: int = {}) -> date:\n    \"\"\"When {} must next be reviewed (page {n}).\"\"\"\n    return last + timedelta(days=days)\n\n\nif __name__ == \"__main__\":\n    for owner, last in [(\"{}\", date({}, {}, {}))]:\n        print(owner, review_due(last))\n```\n",
-            90 + rng.below(300),
-            rng.pick(OBJECTS),
-            rng.pick(ROLES),
-            2020 + rng.below(6),
-            1 + rng.below(12),
-            1 + rng.below(28)
-        ),
-    }
-}
-
 fn make_pages(n: usize, seed: u64) -> Vec<Page> {
     let mut rng = Rng(seed);
     let mut pages = Vec::with_capacity(n);
@@ -539,7 +511,7 @@ fn body(rng: &mut Rng, i: usize, kind: usize, targets: &[(String, String)]) -> S
             b.push('\n');
         }
         if s == code_at {
-            b.push_str(&code_block(rng, i));
+            b.push_str(&code::block(rng, i));
             b.push('\n');
             let _ = writeln!(b, "{}\n", paragraph(rng, 2));
         }
