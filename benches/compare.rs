@@ -4,14 +4,16 @@
 //! with the ratios, and how each grows from the smallest size to the largest.
 //!
 //! Run with `cargo bench --bench compare` (release build), or `benches/run` for this and the
-//! other benchmarks. Pages come from `canon corpus` (seed 1) into `target/bench/N/`. Each
-//! timing is the median of `CANON_BENCH_RUNS` runs (default 3), each into an empty output
-//! folder after `sync`, measured with `/usr/bin/time`. A previous run's output is moved into
-//! `target/bench/trash/` and deleted only when every run is done: on ext4, creating files in
-//! the minute after tens of thousands were deleted is slowed by the inode allocator's scan
-//! for recently deleted inodes (`recently_deleted` in `perf`), which would charge one tool
-//! for the clean-up of the run before it. Hugo and Pagefind are skipped when not
-//! installed (`apt-get install -y hugo`; `npm install -g pagefind`).
+//! other benchmarks. Pages come from `canon corpus` (seed 1), written afresh into
+//! `target/bench/N/` by each run. Each timing is the median of `CANON_BENCH_RUNS` runs
+//! (default 3), taken in rounds of one run of each tool so that drift in the machine's speed
+//! falls on all alike; each run goes into an empty output folder after `sync` and is measured
+//! with `/usr/bin/time`. A previous run's output is moved into `target/bench/trash/` and
+//! deleted only when every run is done: on ext4, creating files in the minute after tens of
+//! thousands were deleted is slowed by the inode allocator's scan for recently deleted inodes
+//! (`recently_deleted` in `perf`), which would charge one tool for the clean-up of the run
+//! before it. Hugo and Pagefind are skipped when not installed (`apt-get install -y hugo`;
+//! `npm install -g pagefind`).
 //! `CANON_BENCH_SIZES=1000,10000` chooses the sizes.
 
 #![allow(clippy::print_stdout, missing_docs, clippy::unwrap_used)]
@@ -52,17 +54,17 @@ fn main() {
         let dir = root.join(format!("target/bench/{n}"));
         let site = dir.join("canon");
         let hugo_site = dir.join("hugo");
-        if !site.join("canon.toml").is_file() {
-            let _ = std::fs::remove_dir_all(&dir);
-            let ok = Command::new(&canon)
-                .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
-                .arg(&site)
-                .arg("--hugo")
-                .arg(&hugo_site)
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "canon corpus failed");
-        }
+        // Written afresh every run (a second or two), so the pages are always the ones this
+        // canon's generator makes, never a previous version's.
+        trash.take(&dir);
+        let ok = Command::new(&canon)
+            .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
+            .arg(&site)
+            .arg("--hugo")
+            .arg(&hugo_site)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "canon corpus failed");
         let out = dir.join("out");
         let canon_cmd = |args: &[&str]| {
             let mut c = vec![canon.display().to_string()];
@@ -75,51 +77,37 @@ fn main() {
             ]);
             c
         };
-        let build = |search: bool| {
-            set_search(&site, search);
-            let mut cmd = canon_cmd(&["build"]);
-            cmd.extend(["--output".to_string(), out.display().to_string()]);
-            measure(&cmd, runs, &[&out], &trash)
-        };
-        let without_search = build(false);
-        let with_search = build(true);
-        let check = measure(&canon_cmd(&["check"]), runs, &[], &trash);
+        let build = canon_cmd(&["build", "--output", &out.display().to_string()]);
+        let check = canon_cmd(&["check"]);
         let public = hugo_site.join("public");
-        let hugo_run = hugo.then(|| {
-            measure(
-                &[
-                    "hugo".to_string(),
-                    "--quiet".into(),
-                    "-s".into(),
-                    hugo_site.display().to_string(),
-                ],
-                runs,
-                &[&public],
-                &trash,
-            )
-        });
-        let pagefind_run = (hugo && pagefind).then(|| {
-            measure(
-                &[
-                    "pagefind".to_string(),
-                    "--site".into(),
-                    public.display().to_string(),
-                ],
-                runs,
-                &[&public.join("pagefind")],
-                &trash,
-            )
-        });
-        rows.push((
-            n,
-            [
-                Some(without_search),
-                Some(with_search),
-                Some(check),
-                hugo_run,
-                pagefind_run,
-            ],
-        ));
+        let hugo_cmd = [
+            "hugo".to_string(),
+            "--quiet".into(),
+            "-s".into(),
+            hugo_site.display().to_string(),
+        ];
+        let pagefind_cmd = [
+            "pagefind".to_string(),
+            "--site".into(),
+            public.display().to_string(),
+        ];
+        // Round by round, each tool once a round, so a machine that speeds up or slows down
+        // during the run does so for every tool alike.
+        let mut samples: [Samples; 5] = Default::default();
+        for _ in 0..runs {
+            set_search(&site, false);
+            samples[0].add(&build, &[&out], &trash);
+            set_search(&site, true);
+            samples[1].add(&build, &[&out], &trash);
+            samples[2].add(&check, &[], &trash);
+            if hugo {
+                samples[3].add(&hugo_cmd, &[&public], &trash);
+                if pagefind {
+                    samples[4].add(&pagefind_cmd, &[&public.join("pagefind")], &trash);
+                }
+            }
+        }
+        rows.push((n, samples.map(|s| s.median())));
         trash.take(&out);
     }
     trash.empty();
@@ -180,24 +168,30 @@ fn set_search(site: &Path, on: bool) {
     std::fs::write(&path, text).unwrap();
 }
 
-/// Runs `cmd` `runs` times under `/usr/bin/time`, each after moving `fresh` to the trash and
-/// syncing.
-fn measure(cmd: &[String], runs: usize, fresh: &[&Path], trash: &Trash) -> Run {
-    let mut secs = Vec::new();
-    let mut mb: f64 = 0.0;
-    for _ in 0..runs {
+/// One tool's timings at one size.
+#[derive(Default)]
+struct Samples {
+    secs: Vec<f64>,
+    mb: f64,
+}
+
+impl Samples {
+    /// Runs `cmd` once under `/usr/bin/time`, after moving `fresh` to the trash and syncing.
+    fn add(&mut self, cmd: &[String], fresh: &[&Path], trash: &Trash) {
         for p in fresh {
             trash.take(p);
         }
         let _ = Command::new("sync").status();
         let (s, m, _) = common::timed(cmd);
-        secs.push(s);
-        mb = mb.max(m);
+        self.secs.push(s);
+        self.mb = self.mb.max(m);
     }
-    secs.sort_by(f64::total_cmp);
-    Run {
-        secs: secs[secs.len() / 2],
-        mb,
+
+    /// The median time and the highest peak memory, if the tool ran.
+    fn median(mut self) -> Option<Run> {
+        self.secs.sort_by(f64::total_cmp);
+        let secs = *self.secs.get(self.secs.len() / 2)?;
+        Some(Run { secs, mb: self.mb })
     }
 }
 

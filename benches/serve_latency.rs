@@ -22,20 +22,19 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1000, 10000]);
     for n in sizes {
-        // A copy of `canon corpus`'s pages, since the edits change them.
+        // `canon corpus`'s pages, written afresh every run: the edits change them, and a
+        // previous run's copy may come from an older generator.
         let corpus = root.join(format!("target/bench/serve-{n}"));
-        if !corpus.join("canon.toml").is_file() {
-            let _ = std::fs::remove_dir_all(&corpus);
-            let ok = Command::new(env!("CARGO_BIN_EXE_canon"))
-                .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
-                .arg(&corpus)
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
-            if !ok {
-                println!("skipping {n}: canon corpus failed");
-                continue;
-            }
+        let _ = std::fs::remove_dir_all(&corpus);
+        let ok = Command::new(env!("CARGO_BIN_EXE_canon"))
+            .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
+            .arg(&corpus)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            println!("skipping {n}: canon corpus failed");
+            continue;
         }
         measure(n, &corpus);
     }
