@@ -175,7 +175,10 @@ fn fill(output: &SiteOutput, staging: &Path) -> anyhow::Result<WriteStats> {
     dirs.sort();
     dirs.dedup();
     on_io_threads(|| {
-        dirs.par_iter().try_for_each(|d| {
+        // Folders one at a time: most share a parent (`standards/`), and the kernel makes
+        // one entry in a folder at a time, so threads making them only spin on its lock
+        // (measured: the write stage used 1.9 cores for 230-250 ms, now 1.4 for 200-210).
+        dirs.iter().try_for_each(|d| {
             fs::create_dir_all(d).with_context(|| format!("failed to create `{}`", d.display()))
         })?;
         output.files.par_iter().try_for_each(|f| {
