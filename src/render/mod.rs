@@ -1167,19 +1167,23 @@ impl<'a> Renderer<'a> {
         }
         let context = tera::Context::from_value(Value::Object(values))
             .map_err(|e| Diagnostic::error("template/render", e.to_string()))?;
-        let mut html = self.templates.render(&template, &context, self.sources)?;
+        let html = self.templates.render(&template, &context, self.sources)?;
         // One pass over the template's output (bodies are still marks) for its links and
         // ids; each body's ids come from the body itself.
-        let mut template_links = Vec::new();
+        let mut link_ranges = Vec::new();
         let mut ids = Vec::new();
         for (name, r) in html::attrs(&html, &["href", "src", "id", "name"]) {
             // `href` or `src`; else `id` or `name`.
             if name < 2 {
-                template_links.push(html[r].to_string());
+                link_ranges.push(r);
             } else {
                 ids.push(html::unescape(&html[r]));
             }
         }
+        let template_links = link_ranges
+            .iter()
+            .map(|r| html[r.clone()].to_string())
+            .collect();
         let (ids, ids_hash) = linkcheck::ids_of(
             ids.into_iter().chain(
                 bodies
@@ -1192,15 +1196,17 @@ impl<'a> Renderer<'a> {
             // `canon check` writes nothing: the page is only its links and ids.
             String::new()
         } else {
-            for (m, body, _) in bodies {
-                html = html.replace(&m, body);
-            }
-            if matches!(job, Job::NotFound) {
-                // Served for any missing path, so its links stay rooted.
-                html
-            } else {
-                relative::relativize(&html, &path, &config.base_path, config.index_links)
-            }
+            let parts: Vec<(&str, &str)> = bodies
+                .iter()
+                .map(|(m, body, _)| (m.as_str(), *body))
+                .collect();
+            // The not-found page is served for any missing path, so its links stay rooted.
+            let relative = (!matches!(job, Job::NotFound)).then_some((
+                path.as_str(),
+                config.base_path.as_str(),
+                config.index_links,
+            ));
+            relative::assemble(&html, &link_ranges, &parts, relative)
         };
         Ok((
             key,

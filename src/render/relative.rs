@@ -1,29 +1,98 @@
 //! Makes every site-rooted `href` and `src` in a page relative to that page, so the output
 //! works under any base path and straight from disk.
 
-/// Rewrites `href="/base/…"` and `src="/base/…"` in `html` relative to the folder `from`
-/// (a site path such as `/standards/x/`). With `index_links`, links to folders name their
-/// `index.html`.
-pub fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
-    let from = folders(from, base_path);
-    let ranges = super::html::attrs(html, &["href", "src"])
-        .into_iter()
-        .map(|(_, r)| r);
-    let mut out = String::with_capacity(html.len() + 64);
+use std::ops::Range;
+
+/// Appends `html` to `out` with every site-rooted `href="/base/…"` and `src="/base/…"`
+/// rewritten relative to the folders `from` (of a site path such as `/standards/x/`). With
+/// `index_links`, links to folders name their `index.html`.
+fn push_relativized(
+    out: &mut String,
+    html: &str,
+    from: &[&str],
+    base_path: &str,
+    index_links: bool,
+) {
     let mut last = 0;
-    for r in ranges {
-        let value = &html[r.clone()];
-        if let Some(target) = value
-            .strip_prefix(base_path)
-            .filter(|_| !value.starts_with("//"))
-        {
+    for (_, r) in super::html::attrs(html, &["href", "src"]) {
+        if let Some(target) = rooted(&html[r.clone()], base_path) {
             out.push_str(&html[last..r.start]);
-            push_relative(&mut out, &from, target, index_links);
+            push_relative(out, from, target, index_links);
             last = r.end;
         }
     }
     out.push_str(&html[last..]);
+}
+
+/// The target of a link written from the site's root (`/base/…`, not `//host/…`), without the
+/// base path.
+fn rooted<'a>(value: &'a str, base_path: &str) -> Option<&'a str> {
+    value
+        .strip_prefix(base_path)
+        .filter(|_| !value.starts_with("//"))
+}
+
+/// A page's finished HTML from its template's output: each mark in `parts` replaced by its
+/// body, and, given `relative` (the page's site path, the base path and whether folder links
+/// name `index.html`), every site-rooted `href` and `src` made relative to that page.
+/// `links` are the byte ranges of the `href` and `src` values in `html`, as the one
+/// attribute pass over the template's output found them, so that part is not scanned again
+/// and the page is copied once; only the bodies are scanned for their links.
+pub fn assemble(
+    html: &str,
+    links: &[Range<usize>],
+    parts: &[(&str, &str)],
+    relative: Option<(&str, &str, bool)>,
+) -> String {
+    let mut at: Vec<(usize, Piece)> = Vec::with_capacity(links.len() + parts.len());
+    if relative.is_some() {
+        at.extend(links.iter().map(|r| (r.start, Piece::Link(r.clone()))));
+    }
+    let mut size = html.len();
+    for (k, (mark, body)) in parts.iter().enumerate() {
+        for m in memchr::memmem::find_iter(html.as_bytes(), mark.as_bytes()) {
+            at.push((m, Piece::Body(k)));
+            size += body.len();
+        }
+    }
+    at.sort_by_key(|(start, _)| *start);
+    let relative = relative
+        .map(|(from, base_path, index_links)| (folders(from, base_path), base_path, index_links));
+    let mut out = String::with_capacity(size + 64);
+    let mut last = 0;
+    for (start, piece) in at {
+        match (piece, &relative) {
+            (Piece::Link(r), Some((from, base_path, index_links))) => {
+                if let Some(target) = rooted(&html[r.clone()], base_path) {
+                    out.push_str(&html[last..r.start]);
+                    push_relative(&mut out, from, target, *index_links);
+                    last = r.end;
+                }
+            }
+            (Piece::Link(_), None) => {}
+            (Piece::Body(k), relative) => {
+                let (mark, body) = parts[k];
+                out.push_str(&html[last..start]);
+                match relative {
+                    Some((from, base_path, index_links)) => {
+                        push_relativized(&mut out, body, from, base_path, *index_links);
+                    }
+                    None => out.push_str(body),
+                }
+                last = start + mark.len();
+            }
+        }
+    }
+    out.push_str(&html[last..]);
     out
+}
+
+/// What [`assemble`] meets in a template's output.
+enum Piece {
+    /// An `href` or `src` value.
+    Link(Range<usize>),
+    /// A mark standing for the body at this index.
+    Body(usize),
 }
 
 /// The relative URL from site folder `from` to `target` (given without the base path).
@@ -170,6 +239,48 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `html` with its site-rooted links made relative to the page at `from`.
+    fn relativize(html: &str, from: &str, base_path: &str, index_links: bool) -> String {
+        let mut out = String::new();
+        push_relativized(
+            &mut out,
+            html,
+            &folders(from, base_path),
+            base_path,
+            index_links,
+        );
+        out
+    }
+
+    #[test]
+    fn assembling_in_one_pass_equals_splicing_then_relativizing() {
+        let body = r#"<p><a href="/docs/b/#x">b</a> <img src="/docs/i.png"> <a href="https://x/">x</a></p>"#;
+        let side = r#"<a href="/docs/">home</a>"#;
+        let html = "<head><link href=\"/docs/canon.css\"></head><main>\u{e000}body\u{e000}</main>\
+            <aside>\u{e000}side\u{e000}<a href=\"/docs/a/b/#top\">top</a></aside>\u{e000}body\u{e000}";
+        let links: Vec<Range<usize>> = crate::render::html::attrs(html, &["href", "src"])
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let parts = [
+            ("\u{e000}body\u{e000}", body),
+            ("\u{e000}side\u{e000}", side),
+        ];
+        let spliced = html
+            .replace(parts[0].0, parts[0].1)
+            .replace(parts[1].0, parts[1].1);
+        for (from, index_links) in [("/docs/a/b/", false), ("/docs/", true), ("/docs/b/", false)] {
+            let relative = Some((from, "/docs/", index_links));
+            assert_eq!(
+                assemble(html, &links, &parts, relative),
+                relativize(&spliced, from, "/docs/", index_links)
+            );
+        }
+        // Without `relative` (the not-found page), bodies are spliced and links left rooted.
+        assert_eq!(assemble(html, &links, &parts, None), spliced);
+        assert!(spliced.contains(r#"href="/docs/b/#x""#) && !spliced.contains('\u{e000}'));
     }
 
     #[test]
