@@ -526,8 +526,15 @@ pub fn recent(site: &Site, limit: usize) -> Vec<usize> {
     dated.into_iter().take(limit).map(|(i, _)| i).collect()
 }
 
+/// How many of the pages that use a term the glossary lists under it, in title order; it
+/// gives the number of the rest. A term in a large site's common vocabulary is used on
+/// thousands of pages, and listing them all made the glossary page megabytes long (10 MB at
+/// 10,000 pages) for a list no reader goes through.
+pub const USED_IN_SHOWN: usize = 50;
+
 /// The `glossary` value: entries grouped by initial letter, each with its definition (a
-/// placeholder the renderer fills), related terms and the pages that use it.
+/// placeholder the renderer fills), related terms and the pages that use it (the first
+/// [`USED_IN_SHOWN`], with the count of all and of the rest).
 pub fn glossary_value(
     site: &Site,
     config: &Config,
@@ -539,6 +546,7 @@ pub fn glossary_value(
     };
     let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
     for (k, e) in g.entries.iter().enumerate() {
+        let uses = used.get(k).map_or(&[][..], |pages| &pages[..]);
         let letter = e
             .term
             .chars()
@@ -553,7 +561,9 @@ pub fn glossary_value(
             "avoid": e.avoid,
             "definition": definitions.get(k),
             "related": e.related.iter().map(|&r| json!({"term": g.entries[r].term, "id": g.entries[r].id})).collect::<Vec<_>>(),
-            "used_in": used.get(k).map(|pages| links(site, config, pages)).unwrap_or_default(),
+            "used_in": links(site, config, &uses[..uses.len().min(USED_IN_SHOWN)]),
+            "used_in_count": uses.len(),
+            "used_in_more": uses.len().saturating_sub(USED_IN_SHOWN),
         });
         match letters.last_mut() {
             Some((l, entries)) if *l == letter => entries.push(entry),

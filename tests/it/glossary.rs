@@ -87,3 +87,43 @@ fn the_a_to_z_page_lists_terms_with_their_uses() {
             .contains("href=\"../glossary/#multi-factor-authentication\"")
     );
 }
+
+#[test]
+fn a_term_used_on_many_pages_lists_the_first_fifty_and_counts_the_rest() {
+    let site = TestSite::from_fixture("good/glossary");
+    let before = phishing_uses(&site);
+    for k in 0..53 {
+        site.file(
+            &format!("content/uses/page-{k:02}.md"),
+            &format!("---\ntitle: Use {k:02}\n---\n\nReport phishing to the service desk.\n"),
+        );
+    }
+    let used = phishing_uses(&site);
+    let total = 53 + before.matches("<li>").count();
+    assert!(
+        used.contains(&format!("<summary>Used in {total} pages</summary>")),
+        "{used}"
+    );
+    assert_eq!(used.matches("<li>").count(), 50, "{used}");
+    assert!(
+        used.contains(&format!("<p>and {} more pages</p>", total - 50)),
+        "{used}"
+    );
+    // In title order: the last uses are the ones left out.
+    assert!(
+        used.contains(">Use 00<") && !used.contains(">Use 52<"),
+        "{used}"
+    );
+}
+
+/// The built glossary's entry for “phishing”, up to the end of its list of uses.
+fn phishing_uses(site: &TestSite) -> String {
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.output("glossary/index.html");
+    let entry = &html[html
+        .find("<dt id=\"phishing\">")
+        .expect("the phishing entry")..];
+    let end = entry.find("</dd>").expect("the end of the entry");
+    entry[..end].to_string()
+}
