@@ -484,13 +484,21 @@ pub fn render(
     // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
     let (results, (site_files, api_files)) = rayon::join(
         || {
-            jobs.par_iter()
-                .map(|job| {
-                    let r = renderer.job(job);
+            // Lists (a section's or a term's thousands of cards, the requirements register)
+            // take many times longer than a page: started first, they cannot leave one thread
+            // working alone at the end. Results keep the jobs' order.
+            let mut order: Vec<usize> = (0..jobs.len()).collect();
+            order.sort_by_key(|&k| matches!(jobs[k], Job::Page(_)));
+            let mut done: Vec<(usize, JobResult)> = order
+                .par_iter()
+                .map(|&k| {
+                    let r = renderer.job(&jobs[k]);
                     progress.inc(1);
-                    r
+                    (k, r)
                 })
-                .collect::<Vec<Result<(u64, Arc<Rendered2>), Diagnostic>>>()
+                .collect();
+            done.sort_unstable_by_key(|(k, _)| *k);
+            done.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
         },
         || site_and_api_files(site, config, &jobs, &graph, graph_key, &bodies, &cache.api),
     );
@@ -890,6 +898,9 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
+/// What a job made, with the key it was made for, or why its template failed.
+type JobResult = Result<(u64, Arc<Rendered2>), Diagnostic>;
+
 /// Where the site-wide list of requirements is.
 pub const REQUIREMENTS_PATH: &str = "/requirements/";
 
@@ -1004,7 +1015,7 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
-    fn job(&self, job: &Job) -> Result<(u64, Arc<Rendered2>), Diagnostic> {
+    fn job(&self, job: &Job) -> JobResult {
         let (site, config) = (self.site, self.config);
         let key = match job {
             Job::Page(i) => self.page_key(*i),
