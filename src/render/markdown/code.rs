@@ -73,11 +73,12 @@ struct Parsed {
     after: ParseState,
 }
 
-/// Parsed lines by a hash of syntax and text. Bounded: past [`LineMemo::MAX_LINES`] lines,
-/// or for lines longer than [`LineMemo::MAX_LINE`], lines are parsed and not kept. A kept
-/// line costs about 2 KB (two parser states and its operations), so a long-running
-/// `canon serve` holds about 10 MB a build thread at most. Lines that recur across a site
-/// (boilerplate) tend to be met early, so the first lines are the ones worth keeping.
+/// Parsed lines by a hash of syntax and text. Bounded: past this thread's share of
+/// [`LineMemo::BUDGET`] lines, or for lines longer than [`LineMemo::MAX_LINE`], lines are
+/// parsed and not kept. A kept line costs about 2 KB (two parser states and its operations),
+/// so a long-running `canon serve` holds about 40 MB in all at most, on any number of cores.
+/// Lines that recur across a site (boilerplate) tend to be met early, so the first lines are
+/// the ones worth keeping.
 #[derive(Default)]
 struct LineMemo {
     /// The highlighter whose lines these are.
@@ -88,8 +89,15 @@ struct LineMemo {
 }
 
 impl LineMemo {
-    const MAX_LINES: usize = 5_000;
+    /// Lines kept by all of a build's threads together.
+    const BUDGET: usize = 20_000;
     const MAX_LINE: usize = 200;
+
+    /// This thread's share of [`Self::BUDGET`]: a build's threads are rayon's, one a core, so
+    /// the memo's memory does not grow with the machine's cores.
+    fn max_lines() -> usize {
+        Self::BUDGET / rayon::current_num_threads().max(1)
+    }
 
     fn key(&self, syntax: &str, line: &str) -> u64 {
         self.hasher.hash_one((syntax, line))
@@ -111,7 +119,7 @@ impl LineMemo {
     }
 
     fn keep(&mut self, key: u64, parsed: Parsed) {
-        if self.kept < Self::MAX_LINES && parsed.line.len() <= Self::MAX_LINE {
+        if self.kept < Self::max_lines() && parsed.line.len() <= Self::MAX_LINE {
             self.kept += 1;
             self.lines.entry(key).or_default().push(parsed);
         }
@@ -395,14 +403,13 @@ mod tests {
         let h = Highlighter::new();
         let long = format!("x = \"{}\"\n", "a".repeat(LineMemo::MAX_LINE));
         h.block("python", &long);
-        let code: String = (0..LineMemo::MAX_LINES + 10)
-            .map(|i| format!("x{i} = {i}\n"))
-            .collect();
+        let max = LineMemo::max_lines();
+        let code: String = (0..max + 10).map(|i| format!("x{i} = {i}\n")).collect();
         let out = h.block("python", &code);
-        assert!(out.contains(&format!("\nx{} ", LineMemo::MAX_LINES + 9)));
+        assert!(out.contains(&format!("\nx{} ", max + 9)));
         MEMO.with_borrow(|memo| {
             assert_eq!(memo.owner, Some(h.id));
-            assert_eq!(memo.kept, LineMemo::MAX_LINES);
+            assert_eq!(memo.kept, max);
             assert!(
                 memo.lines
                     .values()
