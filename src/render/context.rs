@@ -3,6 +3,8 @@
 //! the README can describe one stable context. URLs are site-rooted (`/base/standards/x/`);
 //! the renderer makes them relative afterwards.
 
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 
 use super::graph::Graph;
@@ -133,8 +135,36 @@ pub fn breadcrumbs(site: &Site, config: &Config, path: &str) -> Vec<Value> {
     out
 }
 
+/// Every page's card, made the first time a listing needs it and copied after that: a page
+/// is listed on its section, on each of its terms and in other pages' related lists, and
+/// making its card (looking up its fields, formatting its date) was most of what listing it
+/// cost.
+pub struct Cards<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    made: Vec<OnceLock<Value>>,
+}
+
+impl<'a> Cards<'a> {
+    /// No card made yet.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        Cards {
+            site,
+            config,
+            made: site.pages.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Page `i`'s card.
+    pub fn get(&self, i: usize) -> Value {
+        self.made[i]
+            .get_or_init(|| card(self.site, self.config, i))
+            .clone()
+    }
+}
+
 /// A page as a list entry.
-pub fn card(site: &Site, config: &Config, i: usize) -> Value {
+fn card(site: &Site, config: &Config, i: usize) -> Value {
     let p = &site.pages[i];
     let mut meta: Vec<String> = Vec::new();
     if let Some(c) = config.collection_named(p.collection.as_deref()) {
@@ -255,9 +285,11 @@ fn link(site: &Site, config: &Config, i: Option<usize>) -> Value {
 }
 
 /// The `page` value for a content page.
+#[allow(clippy::too_many_arguments)]
 pub fn page_value(
     site: &Site,
     config: &Config,
+    cards: &Cards<'_>,
     i: usize,
     body: &Rendered,
     content: &str,
@@ -283,7 +315,7 @@ pub fn page_value(
     };
     let (prev, next) = site.prev_next[i];
     let children: Vec<Value> = match site.sections.iter().find(|s| s.index_page == Some(i)) {
-        Some(s) => children(site, config, s),
+        Some(s) => children(site, config, cards, s),
         None => Vec::new(),
     };
     let updated = p.updated.as_ref().or(p.date.as_ref());
@@ -306,7 +338,7 @@ pub fn page_value(
         .map(|c| {
             c.fields.iter().filter(|(_, f)| f.sequence).filter_map(|(name, f)| {
                 let steps = site.references[i].get(name)?;
-                Some(json!({"label": f.label, "steps": steps.iter().map(|&j| card(site, config, j)).collect::<Vec<_>>()}))
+                Some(json!({"label": f.label, "steps": steps.iter().map(|&j| cards.get(j)).collect::<Vec<_>>()}))
             }).collect()
         })
         .unwrap_or_default();
@@ -329,7 +361,7 @@ pub fn page_value(
         "content" => content,
         "relations" => graph.inverse[i].iter().map(|(label, pages)| json!({"label": label, "pages": links(site, config, pages)})).collect::<Vec<_>>(),
         "backlinks" => links(site, config, &graph.backlinks[i]),
-        "related" => graph.related[i].iter().map(|&j| card(site, config, j)).collect::<Vec<_>>(),
+        "related" => graph.related[i].iter().map(|&j| cards.get(j)).collect::<Vec<_>>(),
         "toc" => toc(body, &timelines, &records),
         "records" => records,
         "timelines" => timelines,
@@ -396,8 +428,8 @@ fn links(site: &Site, config: &Config, pages: &[usize]) -> Vec<Value> {
 }
 
 /// The listing entries of a section: its pages, then its sub-folders.
-pub fn children(site: &Site, config: &Config, s: &Section) -> Vec<Value> {
-    let mut out: Vec<Value> = s.pages.iter().map(|&i| card(site, config, i)).collect();
+pub fn children(site: &Site, config: &Config, cards: &Cards<'_>, s: &Section) -> Vec<Value> {
+    let mut out: Vec<Value> = s.pages.iter().map(|&i| cards.get(i)).collect();
     for &c in &s.subsections {
         let sub = &site.sections[c];
         if s.kind == SectionKind::Home && sub.kind == SectionKind::Collection {
@@ -427,7 +459,13 @@ fn pages_label(n: usize) -> String {
 }
 
 /// The `section` value for a collection, folder listing or the home page.
-pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>) -> Value {
+pub fn section_value(
+    site: &Site,
+    config: &Config,
+    cards: &Cards<'_>,
+    s: usize,
+    intro: Option<&str>,
+) -> Value {
     let sec = &site.sections[s];
     let description = match (sec.kind, sec.collection.as_deref()) {
         (SectionKind::Collection, Some(c)) => {
@@ -447,7 +485,7 @@ pub fn section_value(site: &Site, config: &Config, s: usize, intro: Option<&str>
         "collection": sec.collection,
         "description": description,
         "intro": intro,
-        "pages": children(site, config, sec),
+        "pages": children(site, config, cards, sec),
         "register": register(site, config, sec),
         "compare": sec.collection.as_deref().filter(|_| sec.kind == SectionKind::Collection).and_then(|c| {
             let c = config.collections.get(c)?;
@@ -716,10 +754,10 @@ pub fn taxonomy_value(site: &Site, config: &Config, t: usize) -> Value {
 }
 
 /// The `term` value.
-pub fn term_value(site: &Site, config: &Config, t: usize, k: usize) -> Value {
+pub fn term_value(site: &Site, config: &Config, cards: &Cards<'_>, t: usize, k: usize) -> Value {
     let tax = &site.taxonomies[t];
     let term = &tax.terms[k];
-    let pages: Vec<Value> = term.pages.iter().map(|&i| card(site, config, i)).collect();
+    let pages: Vec<Value> = term.pages.iter().map(|&i| cards.get(i)).collect();
     json!({
         "name": term.name,
         "path": config.rooted(&term.path),

@@ -231,6 +231,8 @@ struct Renderer<'a> {
     /// Per glossary entry, the pages that use it.
     term_use: Vec<Vec<usize>>,
     site_value: Value,
+    /// Every page's card, for listings.
+    cards: context::Cards<'a>,
     stylesheet: &'a str,
     sources: &'a SourceMap,
 }
@@ -478,6 +480,7 @@ pub fn render(
         graph: &graph,
         term_use: term_use(site, &bodies),
         site_value,
+        cards: context::Cards::new(site, config),
         stylesheet,
         sources,
     };
@@ -1050,6 +1053,7 @@ impl<'a> Renderer<'a> {
                     context::page_value(
                         site,
                         config,
+                        &self.cards,
                         *i,
                         &b.main,
                         &content,
@@ -1077,12 +1081,12 @@ impl<'a> Renderer<'a> {
                     .map(|i| self.mark_body("intro", i, &mut bodies));
                 cx.insert(
                     "section",
-                    context::section_value(site, config, *s, intro.as_deref()),
+                    context::section_value(site, config, &self.cards, *s, intro.as_deref()),
                 );
                 if sec.kind == SectionKind::Home {
                     let recent: Vec<Value> = context::recent(site, 6)
                         .into_iter()
-                        .map(|i| context::card(site, config, i))
+                        .map(|i| self.cards.get(i))
                         .collect();
                     cx.insert("recent", recent);
                     "home.html".to_string()
@@ -1112,7 +1116,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 cx.insert(
                     "section",
-                    context::section_value(site, config, *s, intro.as_deref()),
+                    context::section_value(site, config, &self.cards, *s, intro.as_deref()),
                 );
                 cx.insert(
                     "glossary",
@@ -1125,7 +1129,10 @@ impl<'a> Renderer<'a> {
                 "taxonomy.html".to_string()
             }
             Job::Term(t, k) => {
-                cx.insert("term", context::term_value(site, config, *t, *k));
+                cx.insert(
+                    "term",
+                    context::term_value(site, config, &self.cards, *t, *k),
+                );
                 "term.html".to_string()
             }
             Job::Search => {
