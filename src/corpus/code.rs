@@ -61,16 +61,20 @@ const ACTIONS: &[&str] = &[
     "renew", "revoke", "assign", "close",
 ];
 
-/// Languages and how many blocks in a hundred use each, after the corpora's mix.
-const LANGUAGES: &[(&str, usize)] = &[
-    ("yaml", 16),
-    ("bash", 16),
-    ("python", 14),
-    ("javascript", 14),
-    ("java", 12),
-    ("sql", 12),
-    ("json", 8),
-    ("go", 8),
+/// A language's block writer: the generator, and the page's number (for a comment).
+type Writer = fn(&mut Rng, usize) -> String;
+
+/// Languages, how many blocks in a hundred use each (after the corpora's mix), and the
+/// writer of their blocks.
+const LANGUAGES: &[(&str, usize, Writer)] = &[
+    ("yaml", 16, |rng, _| yaml(rng)),
+    ("bash", 16, bash),
+    ("python", 14, |rng, _| python(rng)),
+    ("javascript", 14, |rng, _| javascript(rng)),
+    ("java", 12, |rng, _| java(rng)),
+    ("sql", 12, |rng, _| sql(rng)),
+    ("json", 8, |rng, _| json(rng)),
+    ("go", 8, |rng, _| go(rng)),
 ];
 
 fn noun(rng: &mut Rng) -> &'static str {
@@ -106,26 +110,17 @@ fn pascal(rng: &mut Rng) -> String {
 /// A fenced block for page `page`: four to eighteen lines, ten on average (the corpora
 /// average seven to nine).
 pub(super) fn block(rng: &mut Rng, page: usize) -> String {
-    let mut roll = rng.below(100);
-    let lang = LANGUAGES
+    // The shares add up to 100: the first language whose running total passes the roll.
+    let roll = rng.below(100);
+    let mut total = 0;
+    let (lang, _, write) = LANGUAGES
         .iter()
-        .find(|(_, share)| {
-            let hit = roll < *share;
-            roll = roll.saturating_sub(*share);
-            hit
+        .find(|(_, share, _)| {
+            total += share;
+            roll < total
         })
-        .map_or("yaml", |(lang, _)| *lang);
-    let code = match lang {
-        "yaml" => yaml(rng),
-        "bash" => bash(rng, page),
-        "python" => python(rng),
-        "javascript" => javascript(rng),
-        "java" => java(rng),
-        "sql" => sql(rng),
-        "json" => json(rng),
-        _ => go(rng),
-    };
-    format!("```{lang}\n{code}```\n")
+        .unwrap_or(&LANGUAGES[0]);
+    format!("```{lang}\n{}```\n", write(rng, page))
 }
 
 fn yaml(rng: &mut Rng) -> String {
@@ -528,8 +523,15 @@ mod tests {
         let blocks = blocks(300);
         assert_eq!(blocks.len(), 300);
         let langs: HashSet<&str> = blocks.iter().map(|(l, _)| l.as_str()).collect();
-        let expected: HashSet<&str> = super::LANGUAGES.iter().map(|(l, _)| *l).collect();
+        let expected: HashSet<&str> = super::LANGUAGES.iter().map(|(l, ..)| *l).collect();
         assert_eq!(langs, expected);
+        assert_eq!(
+            super::LANGUAGES
+                .iter()
+                .map(|(_, share, _)| share)
+                .sum::<usize>(),
+            100
+        );
         assert!(blocks.iter().all(|(_, lines)| lines.len() >= 4));
     }
 }

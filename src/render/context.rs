@@ -568,7 +568,7 @@ pub fn recent(site: &Site, limit: usize) -> Vec<usize> {
 /// gives the number of the rest. A term in a large site's common vocabulary is used on
 /// thousands of pages, and listing them all made the glossary page megabytes long (10 MB at
 /// 10,000 pages) for a list no reader goes through.
-pub const USED_IN_SHOWN: usize = 50;
+const USED_IN_SHOWN: usize = 50;
 
 /// The `glossary` value: entries grouped by initial letter, each with its definition (a
 /// placeholder the renderer fills), related terms and the pages that use it (the first
