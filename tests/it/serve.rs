@@ -241,6 +241,22 @@ fn serves_pages_folders_404s_and_only_get_and_head() {
     assert_eq!(server.get("/__canon/live.js").0, 200);
 }
 
+/// A build's memory comes in 4 KiB pages (see `small_pages` in src/main.rs): the kernel then
+/// zeroes only what is touched, not 2 MiB at a time.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_process_asks_for_small_pages_only() {
+    let site = site();
+    let server = Server::start(site.root());
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let thp = status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(str::trim);
+    // Linux reports `THP_enabled` since 5.0.
+    assert_eq!(thp, Some("0"), "{status}");
+}
+
 #[test]
 fn nothing_outside_the_site_is_served() {
     let outer = tempfile::tempdir().unwrap();
