@@ -17,7 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Asks Linux for ordinary 4 KiB pages only. mimalloc marks its memory as fit for transparent
 /// huge pages, so each first touch made the kernel zero 2 MiB, most of it never used by a build
 /// that lives a few seconds: on the 10,000-page corpus the build spent 1.7 s of its 2.6 s of
-/// system time zeroing them, and took 5.1 s where it now takes 4.2 s (peak memory 709 MB,
+/// system time zeroing them, and took 5.1 s where it now takes 4.3 s (peak memory 710 MB,
 /// now 660 MB). Elsewhere, or if refused, nothing changes.
 fn small_pages() {
     #[cfg(target_os = "linux")]
