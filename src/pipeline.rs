@@ -204,11 +204,14 @@ pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
 /// Runs the whole pipeline once: builds, and writes when `opts.write` and there are no errors.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
     let mut session = Session::new(opts.clone());
-    let (mut report, output, config) = session.run()?;
+    let (mut report, output, config, staging) = run(&session.opts, &mut session.cache, true)?;
     if let (Some(output), Some(config), true, false) =
         (&output, config, opts.write, report.diags.has_errors())
     {
-        report.written = Some(write::write(output, &config.output_dir, &config)?);
+        report.written = Some(match staging {
+            Some(staging) => staging.finish(output)?,
+            None => write::write(output, &config.output_dir, &config)?,
+        });
         timings::mark("write");
         report.output = Some(config.output_dir.clone());
         report.elapsed = report.started.elapsed();
@@ -269,19 +272,28 @@ impl Session {
     /// Builds the site in memory, reusing what the previous build of this session rendered
     /// when its inputs have not changed. Writes nothing.
     pub fn run(&mut self) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
-        run(&self.opts, &mut self.cache)
+        let (report, output, config, _) = run(&self.opts, &mut self.cache, false)?;
+        Ok((report, output, config))
     }
 }
 
-fn run(
-    opts: &BuildOptions,
-    cache: &mut Caches,
-) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
+/// What [`run`] made: the report, the site if it rendered, the configuration, and the staging
+/// folder being made for it when asked for.
+type Run = (
+    Report,
+    Option<SiteOutput>,
+    Option<Config>,
+    Option<write::Staging>,
+);
+
+/// Builds the site in memory. With `stage` (and `opts.write`), also starts making the staging
+/// folder for the write once the site is known to have no errors so far.
+fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<Run> {
     let start = Instant::now();
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let Some(config) = load_config(opts, &mut sources, &mut diags)? else {
-        return Ok((Report::new(sources, diags, start), None, None));
+        return Ok((Report::new(sources, diags, start), None, None, None));
     };
     if opts.write {
         // Refuse a dangerous output folder before doing any work.
@@ -297,6 +309,15 @@ fn run(
         resolve::resolve_with(pages, &asset_paths, &config, cache.site.take(), &mut diags);
     let site = &resolved.site;
     timings::mark("resolve");
+    let staging = if stage && opts.write && !diags.has_errors() {
+        Some(write::Staging::begin(
+            &config.output_dir,
+            &config,
+            render::planned_files(site, &config),
+        )?)
+    } else {
+        None
+    };
     let progress = if opts.progress && site.pages.len() >= 200 {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) =
@@ -357,5 +378,5 @@ fn run(
     report.sources = sources;
     report.diags = diags;
     report.elapsed = start.elapsed();
-    Ok((report, output, Some(config)))
+    Ok((report, output, Some(config), staging))
 }

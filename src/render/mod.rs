@@ -891,6 +891,16 @@ fn jobs(site: &Site, search: bool, reviews: bool, controls: bool, requirements: 
     jobs
 }
 
+/// The output files of the site's pages and listings, known once links are resolved, so that
+/// their folders can be made while the site renders (see [`crate::write::Staging`]). Pages
+/// that depend on what rendering finds (search, reviews, comparisons) are left to the write.
+pub fn planned_files(site: &Site, config: &Config) -> Vec<String> {
+    jobs(site, false, false, false, false)
+        .iter()
+        .map(|j| output_path(&job_path(site, config, j)))
+        .collect()
+}
+
 /// Output file of a site path: `/a/b/` -> `a/b/index.html`.
 pub fn output_path(site_path: &str) -> String {
     let p = site_path.trim_start_matches('/');
