@@ -30,9 +30,11 @@ pub fn mark(stage: &str) {
             }
             _ => String::new(),
         };
+        // Memory: each page first touched is a fault in the kernel, so peak memory is time too.
+        let memory = resident_mb().map_or_else(String::new, |mb| format!(", {mb:.0} MB resident"));
         let _ = writeln!(
             std::io::stderr(),
-            "canon: timing {stage}: {:.1} ms{cores}",
+            "canon: timing {stage}: {:.1} ms{cores}{memory}",
             (now - then).as_secs_f64() * 1e3
         );
         *last = Some((now, cpu_now));
@@ -49,4 +51,12 @@ fn cpu_seconds() -> Option<f64> {
     let user: f64 = fields.next()?.parse().ok()?;
     let system: f64 = fields.next()?.parse().ok()?;
     Some((user + system) / 100.0)
+}
+
+/// The process's resident memory now, in MB, from `/proc/self/statm` (Linux; counted in 4 KiB
+/// pages, which canon asks for). `None` elsewhere.
+fn resident_mb() -> Option<f64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096.0 / 1e6)
 }
