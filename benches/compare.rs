@@ -23,6 +23,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// One size: its page count, each tool's median run, and the lowest and highest of
+/// Hugo / canon build taken round by round.
+type Row = (usize, [Option<Run>; 5], Option<(f64, f64)>);
+
 /// One measurement: median seconds and the largest peak memory, in MB.
 #[derive(Clone, Copy)]
 struct Run {
@@ -49,7 +53,7 @@ fn main() {
     let hugo = installed("hugo", "version");
     let pagefind = installed("pagefind", "--version");
     let trash = Trash::new(root.join("target/bench/trash"));
-    let mut rows: Vec<(usize, [Option<Run>; 5])> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for &n in &sizes {
         let dir = root.join(format!("target/bench/{n}"));
         let site = dir.join("canon");
@@ -107,7 +111,20 @@ fn main() {
                 }
             }
         }
-        rows.push((n, samples.map(|s| s.median())));
+        // Hugo / canon round by round: how far the machine's noise moves the ratio.
+        let rounds: Vec<f64> = samples[3]
+            .secs
+            .iter()
+            .zip(&samples[0].secs)
+            .map(|(h, c)| h / c)
+            .collect();
+        let spread = rounds
+            .iter()
+            .copied()
+            .fold(None, |r: Option<(f64, f64)>, x| {
+                Some(r.map_or((x, x), |(lo, hi)| (lo.min(x), hi.max(x))))
+            });
+        rows.push((n, samples.map(|s| s.median()), spread));
         trash.take(&out);
     }
     trash.empty();
@@ -195,7 +212,7 @@ impl Samples {
     }
 }
 
-fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
+fn report(rows: &[Row], runs: usize) {
     let cell = |r: &Option<Run>| match r {
         Some(r) => format!("{:.2} s, {:.0} MB", r.secs, r.mb),
         None => "not installed".to_string(),
@@ -207,7 +224,7 @@ fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
         "| Pages | canon build | canon build + search | canon check | Hugo | Pagefind on Hugo's output |"
     );
     println!("|---|---|---|---|---|---|");
-    for (n, r) in rows {
+    for (n, r, _) in rows {
         println!(
             "| {n} | {} | {} | {} | {} | {} |",
             cell(&r[0]),
@@ -218,7 +235,7 @@ fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
         );
     }
     println!();
-    for (n, r) in rows {
+    for (n, r, spread) in rows {
         let (Some(build), Some(search), Some(check)) = (r[0], r[1], r[2]) else {
             continue;
         };
@@ -232,6 +249,9 @@ fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
                 hugo.secs / build.secs,
                 hugo.mb / build.mb
             ));
+            if let Some((lo, hi)) = spread {
+                line.push_str(&format!(" (round by round {lo:.2}x to {hi:.2}x)"));
+            }
             if let Some(pf) = r[4] {
                 line.push_str(&format!(
                     "; (Hugo + Pagefind) / (canon build + search): {:.2}x",
@@ -241,7 +261,7 @@ fn report(rows: &[(usize, [Option<Run>; 5])], runs: usize) {
         }
         println!("{line}");
     }
-    if let (Some((n0, first)), Some((n1, last))) = (rows.first(), rows.last())
+    if let (Some((n0, first, _)), Some((n1, last, _))) = (rows.first(), rows.last())
         && n1 > n0
     {
         let grow = |k: usize| match (first[k], last[k]) {
