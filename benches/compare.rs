@@ -5,15 +5,15 @@
 //!
 //! Run with `cargo bench --bench compare` (release build), or `benches/run` for this and the
 //! other benchmarks. Pages come from `canon corpus` (seed 1), written afresh into
-//! `target/bench/N/` by each run. Each timing is the median of `CANON_BENCH_RUNS` runs
-//! (default 3), taken in rounds of one run of each tool so that drift in the machine's speed
-//! falls on all alike; each run goes into an empty output folder after `sync` and is measured
-//! with `/usr/bin/time`. A previous run's output is moved into `target/bench/trash/` and
-//! deleted only when every run is done: on ext4, creating files in the minute after tens of
-//! thousands were deleted is slowed by the inode allocator's scan for recently deleted inodes
-//! (`recently_deleted` in `perf`), which would charge one tool for the clean-up of the run
-//! before it. Hugo and Pagefind are skipped when not installed (`apt-get install -y hugo`;
-//! `npm install -g pagefind`).
+//! `target/bench/N/` by each run. Each timing is the median of `CANON_BENCH_RUNS` runs (default
+//! 3), taken in rounds of one run of each tool so that drift in the machine's speed falls on
+//! all alike, in an order that turns by one each round; each run goes into an empty output
+//! folder after `sync` and is measured with `/usr/bin/time`. A previous run's output is moved
+//! into `target/bench/trash/` and deleted only when every run is done: on ext4, creating files
+//! in the minute after tens of thousands were deleted is slowed by the inode allocator's scan
+//! for recently deleted inodes (`recently_deleted` in `perf`), which would charge one tool for
+//! the clean-up of the run before it. Hugo and Pagefind are skipped when not installed
+//! (`apt-get install -y hugo`; `npm install -g pagefind`).
 //! `CANON_BENCH_SIZES=1000,10000` chooses the sizes.
 
 #![allow(clippy::print_stdout, missing_docs, clippy::unwrap_used)]
@@ -96,18 +96,30 @@ fn main() {
             public.display().to_string(),
         ];
         // Round by round, each tool once a round, so a machine that speeds up or slows down
-        // during the run does so for every tool alike.
+        // during the run does so for every tool alike; and the order turns by one each round,
+        // so no tool always runs just after the heaviest (Pagefind) and pays for the memory
+        // and writes it leaves the kernel to settle. Pagefind always follows Hugo, whose
+        // output it indexes.
         let mut samples: [Samples; 5] = Default::default();
-        for _ in 0..runs {
-            set_search(&site, false);
-            samples[0].add(&build, &[&out], &trash);
-            set_search(&site, true);
-            samples[1].add(&build, &[&out], &trash);
-            samples[2].add(&check, &[], &trash);
-            if hugo {
-                samples[3].add(&hugo_cmd, &[&public], &trash);
-                if pagefind {
-                    samples[4].add(&pagefind_cmd, &[&public.join("pagefind")], &trash);
+        let units = if hugo { 4 } else { 3 };
+        for round in 0..runs {
+            for turn in 0..units {
+                match (round + turn) % units {
+                    0 => {
+                        set_search(&site, false);
+                        samples[0].add(&build, &[&out], &trash);
+                    }
+                    1 => {
+                        set_search(&site, true);
+                        samples[1].add(&build, &[&out], &trash);
+                    }
+                    2 => samples[2].add(&check, &[], &trash),
+                    _ => {
+                        samples[3].add(&hugo_cmd, &[&public], &trash);
+                        if pagefind {
+                            samples[4].add(&pagefind_cmd, &[&public.join("pagefind")], &trash);
+                        }
+                    }
                 }
             }
         }

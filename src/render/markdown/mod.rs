@@ -134,13 +134,21 @@ fn html_size(events: &[Spanned<'_>]) -> usize {
         .iter()
         .map(|(e, _)| match e {
             Event::Text(t) | Event::Code(t) => t.len() + t.len() / 32,
-            Event::Html(t) | Event::InlineHtml(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                t.len()
-            }
-            Event::Start(Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. }) => {
-                dest_url.len() + title.len() + 48
-            }
-            Event::Start(Tag::Heading { id, classes, attrs, .. }) => {
+            Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => t.len(),
+            Event::Start(
+                Tag::Link {
+                    dest_url, title, ..
+                }
+                | Tag::Image {
+                    dest_url, title, ..
+                },
+            ) => dest_url.len() + title.len() + 48,
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }) => {
                 let id = id.as_ref().map_or(0, |i| i.len());
                 let attrs: usize = attrs
                     .iter()
