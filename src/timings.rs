@@ -53,8 +53,8 @@ fn cpu_seconds() -> Option<f64> {
     Some((user + system) / 100.0)
 }
 
-/// The process's resident memory now, in MB, from `/proc/self/statm` (Linux; counted in 4 KiB
-/// pages, which canon asks for). `None` elsewhere.
+/// The process's resident memory now, in MB, from `/proc/self/statm` (Linux; counted in pages,
+/// taken as 4 KiB, their size on x86-64). `None` elsewhere.
 fn resident_mb() -> Option<f64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;

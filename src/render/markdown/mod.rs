@@ -126,8 +126,8 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
 
 /// About how long the HTML of `events` is, a little over rather than under: every body is
 /// kept until the site is written, and a string that outgrows its first guess doubles, so a
-/// guess from the Markdown's length (which highlighted code can triple) left a third of the
-/// bodies' memory unused (80 MB of 10,000 pages).
+/// guess from the Markdown's length (which highlighted code can triple) left over a third of
+/// the bodies' memory unused (80 MB of 10,000 pages).
 fn html_size(events: &[Spanned<'_>]) -> usize {
     use pulldown_cmark::Tag;
     let size: usize = events
@@ -282,6 +282,34 @@ pub(crate) mod tests {
         assert!(r.html.contains("“hi” – ok"), "{}", r.html);
         assert!(r.html.contains("footnote-definition"));
         assert!(r.html.contains("class=\"table-wrap\""));
+    }
+
+    #[test]
+    fn a_body_is_written_into_the_room_guessed_for_it() {
+        // Highlighted code makes the HTML several times the Markdown's length; a guess that
+        // fell short would double the string and leave much of it unused until the write.
+        let mut body = String::from(
+            "# Backups\n\nKeep [three copies](ref:SEC-001#scope) of *patient* data.\n\n",
+        );
+        body.push_str("| Copy | Where |\n|---|---|\n| 1 | Site |\n| 2 | Cloud |\n\n");
+        body.push_str("```python\n");
+        for i in 0..40 {
+            body.push_str(&format!("def check_{i}(host, limit: int = {i}) -> list:\n"));
+            body.push_str("    return [h for h in host.copies if h.age < limit]\n");
+        }
+        body.push_str("```\n\n## Restoring\n\nTest a restore every quarter.\n");
+        let r = render_str(&body);
+        let (len, room) = (r.html.len(), r.html.capacity());
+        assert!(r.html.contains("hl-keyword"), "highlighted: {}", r.html);
+        assert!(
+            len > 3 * body.len(),
+            "{len} bytes of HTML from {}",
+            body.len()
+        );
+        assert!(
+            room <= len + len / 8,
+            "{room} bytes held for {len} bytes of HTML"
+        );
     }
 
     #[test]
