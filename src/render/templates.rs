@@ -41,21 +41,25 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also escapes `/`, which would hide URLs from the relative-link pass.
         tera.set_escape_fn(escape);
-        let mut errors = Vec::new();
-        // Parse one at a time first, so each syntax error names its own template.
-        for t in sources {
-            if let Err(e) = tera::Template::new(&t.name, None, &t.text) {
-                errors.push(parse_error(&t.name, t.file, &e, map));
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let all: Vec<(&str, &str)> = sources
             .iter()
             .map(|t| (t.name.as_str(), &*t.text))
             .collect();
         if let Err(e) = tera.add_raw_templates(all) {
+            // Tera stops at the first template it cannot parse: parse each on its own, so
+            // that every syntax error names its own template (parsing is a fixed cost of a
+            // build, so it is done twice only when something is wrong).
+            let errors: Vec<Diagnostic> = sources
+                .iter()
+                .filter_map(|t| {
+                    tera::Template::new(&t.name, None, &t.text)
+                        .err()
+                        .map(|e| parse_error(&t.name, t.file, &e, map))
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(errors);
+            }
             let text = chain(&e);
             let file = sources.first().map(|t| t.file);
             let mut d = Diagnostic::error("template/syntax", first_line(&text));
@@ -271,6 +275,22 @@ mod tests {
         let out = render_one(&errs[0], &map, Style::Short);
         assert!(out.starts_with("templates/page.html:2:"), "{out}");
         assert!(out.contains("template/syntax"), "{out}");
+    }
+
+    #[test]
+    fn every_broken_template_is_reported_at_once() {
+        let (src, map) = sources(&full(&[
+            ("page.html", "<p>\n{{ page.title }\n</p>"),
+            ("term.html", "{% if x %}\n\n{% endfor %}"),
+        ]));
+        let errs = Templates::new(&src, &map).err().expect("errors");
+        let out: Vec<String> = errs
+            .iter()
+            .map(|e| render_one(e, &map, Style::Short))
+            .collect();
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].starts_with("templates/page.html:2:"), "{out:?}");
+        assert!(out[1].starts_with("templates/term.html:"), "{out:?}");
     }
 
     #[test]
