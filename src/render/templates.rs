@@ -294,6 +294,30 @@ mod tests {
     }
 
     #[test]
+    fn dotted_and_escaped_lookups_find_their_values() {
+        // vendor/tera unescapes a path segment only when it holds a `~`, which is how Tera
+        // writes a `/` in a key (`page["a/b"]` becomes `page.a~1b`).
+        let (src, map) = sources(&full(&[(
+            "page.html",
+            "{{ page.title }}|{{ page.meta.owner }}|{{ page[\"a/b\"] }}|{{ page[\"c~d\"] }}|{% for r in page.rows %}{{ r.id }}{% endfor %}",
+        )]));
+        let t = Templates::new(&src, &map).expect("parses");
+        let mut cx = tera::Context::new();
+        cx.insert(
+            "page",
+            &serde_json::json!({
+                "title": "Backups",
+                "meta": {"owner": "CISO"},
+                "a/b": "slash",
+                "c~d": "tilde",
+                "rows": [{"id": 1}, {"id": 2}],
+            }),
+        );
+        let html = t.render("page.html", &cx, &map).expect("renders");
+        assert_eq!(html, "Backups|CISO|slash|tilde|12");
+    }
+
+    #[test]
     fn render_errors_name_template_and_line() {
         let (src, map) = sources(&full(&[("page.html", "<p>\n\n{{ page.nosuch }}\n</p>")]));
         let t = Templates::new(&src, &map).expect("parses");
