@@ -16,6 +16,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use rustc_hash::FxHashMap;
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -62,7 +63,12 @@ thread_local! {
     /// This thread's parsed lines. Per thread because a parser state holds regex captures,
     /// which may not cross threads; a build's two or more threads each warm their own.
     static MEMO: RefCell<LineMemo> = RefCell::default();
+    /// The class each scope gives, for this thread's highlighter (see [`Highlighter::class_of`]).
+    static SCOPE_CLASSES: RefCell<ScopeClasses> = RefCell::default();
 }
+
+/// The class each scope gives (or none), and the highlighter it is for.
+type ScopeClasses = (Option<u64>, FxHashMap<Scope, Option<&'static str>>);
 
 /// One parsed line: what the parser was given and what it returned.
 struct Parsed {
@@ -199,13 +205,24 @@ impl Highlighter {
             .collect()
     }
 
-    /// The class of the innermost scope on the stack that has one.
+    /// The class of the innermost scope on the stack that has one. Asked for every run of
+    /// text, with a stack of several scopes each tried against every class prefix: each
+    /// scope's class is worked out once per thread and looked up after that (a grammar uses a
+    /// few hundred scopes).
     fn class_of(&self, stack: &ScopeStack) -> Option<&'static str> {
-        stack.as_slice().iter().rev().find_map(|scope| {
-            self.classes
-                .iter()
-                .find(|(prefix, _)| prefix.is_prefix_of(*scope))
-                .map(|(_, class)| *class)
+        SCOPE_CLASSES.with_borrow_mut(|(owner, known)| {
+            if *owner != Some(self.id) {
+                *owner = Some(self.id);
+                known.clear();
+            }
+            stack.as_slice().iter().rev().find_map(|scope| {
+                *known.entry(*scope).or_insert_with(|| {
+                    self.classes
+                        .iter()
+                        .find(|(prefix, _)| prefix.is_prefix_of(*scope))
+                        .map(|(_, class)| *class)
+                })
+            })
         })
     }
 
