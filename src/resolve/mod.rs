@@ -1234,6 +1234,10 @@ pub fn has_scheme(href: &str) -> bool {
 
 /// Decodes `%XX` escapes (leaving invalid ones as written).
 pub fn percent_decode(s: &str) -> String {
+    // Most links have no escapes: every link of every page is decoded for the link check.
+    if !s.contains('%') {
+        return s.to_string();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
