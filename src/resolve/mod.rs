@@ -1288,6 +1288,7 @@ mod tests {
 
     #[test]
     fn decodes() {
+        assert_eq!(percent_decode("/standards/backups/"), "/standards/backups/");
         assert_eq!(percent_decode("a%20b"), "a b");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");

@@ -135,7 +135,7 @@ pub fn check_output_dir(out: &Path, config: &Config) -> anyhow::Result<PathBuf> 
 /// Writes the site into `out`, replacing what canon wrote there before.
 pub fn write(output: &SiteOutput, out: &Path, config: &Config) -> anyhow::Result<WriteStats> {
     let out = check_output_dir(out, config)?;
-    commit(prepare(out, &[]), output)
+    commit(prepare(out, &[])?, output)
 }
 
 /// A staging folder made ready on another thread while the site renders.
@@ -149,13 +149,13 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts making the staging folder for `out`, with the folders `dirs` (relative to the
-    /// output folder) inside it. Checks `out` first, as [`write`] does.
-    pub fn begin(out: &Path, config: &Config, dirs: Vec<String>) -> anyhow::Result<Staging> {
+    /// Starts making the staging folder for `out`, with the folders that will hold `files`
+    /// (paths relative to the output folder) inside it. Checks `out` first, as [`write`] does.
+    pub fn begin(out: &Path, config: &Config, files: Vec<String>) -> anyhow::Result<Staging> {
         let out = check_output_dir(out, config)?;
         let thread = std::thread::Builder::new()
             .name("canon-staging".into())
-            .spawn(move || prepare(out, &dirs))?;
+            .spawn(move || prepare(out, &files))?;
         Ok(Staging {
             thread: Some(thread),
         })
@@ -167,7 +167,7 @@ impl Staging {
             || Err(anyhow::anyhow!("the staging folder was already used")),
             join,
         )?;
-        commit(Ok(prepared), output)
+        commit(prepared, output)
     }
 }
 
@@ -195,9 +195,9 @@ struct Prepared {
     made: Vec<PathBuf>,
 }
 
-/// Makes the staging folder for `out` (already checked) and `dirs` inside it, after removing
-/// what a killed build left beside it.
-fn prepare(out: PathBuf, dirs: &[String]) -> anyhow::Result<Prepared> {
+/// Makes the staging folder for `out` (already checked) and the folders of `files` inside it,
+/// after removing what a killed build left beside it.
+fn prepare(out: PathBuf, files: &[String]) -> anyhow::Result<Prepared> {
     let parent = out
         .parent()
         .map(Path::to_path_buf)
@@ -231,7 +231,7 @@ fn prepare(out: PathBuf, dirs: &[String]) -> anyhow::Result<Prepared> {
             )
         })
         .and_then(|()| {
-            prepared.made = folders(&prepared.staging, dirs.iter().map(String::as_str));
+            prepared.made = folders(&prepared.staging, files.iter().map(String::as_str));
             make_folders(&prepared.made, &[])
         });
     if let Err(e) = result {
@@ -267,8 +267,7 @@ fn make_folders(dirs: &[PathBuf], made: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// Fills the staging folder and swaps it into place; on failure, deletes it.
-fn commit(prepared: anyhow::Result<Prepared>, output: &SiteOutput) -> anyhow::Result<WriteStats> {
-    let p = prepared?;
+fn commit(p: Prepared, output: &SiteOutput) -> anyhow::Result<WriteStats> {
     let result = fill(output, &p).and_then(|stats| {
         swap(&p.staging, &p.out, &p.parent, &p.name)?;
         Ok(stats)
@@ -494,10 +493,7 @@ mod tests {
 
     #[test]
     fn writes_marks_and_replaces_its_own_output() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        fs::create_dir(tmp.path().join("content")).expect("mkdir");
-        let config = config(tmp.path());
-        let out = tmp.path().join("public");
+        let (tmp, config, out) = site();
         write(&output("one"), &out, &config).expect("first write");
         assert!(out.join(MARKER).is_file());
         assert_eq!(
@@ -522,6 +518,15 @@ mod tests {
         assert_eq!(names.len(), 2, "only content/ and public/: {names:?}");
     }
 
+    /// A folder with `content/` and a configuration whose output is `public/` (not made).
+    fn site() -> (tempfile::TempDir, Config, PathBuf) {
+        let tmp = tempfile::tempdir().expect("tmp");
+        fs::create_dir(tmp.path().join("content")).expect("mkdir");
+        let config = config(tmp.path());
+        let out = tmp.path().join("public");
+        (tmp, config, out)
+    }
+
     /// The names beside the output folder, sorted.
     fn beside(root: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(root)
@@ -534,10 +539,7 @@ mod tests {
 
     #[test]
     fn a_staging_folder_made_in_advance_keeps_only_the_folders_used() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        fs::create_dir(tmp.path().join("content")).expect("mkdir");
-        let config = config(tmp.path());
-        let out = tmp.path().join("public");
+        let (tmp, config, out) = site();
         let planned = vec![
             "a/index.html".to_string(),
             "gone/deep/index.html".to_string(),
@@ -558,10 +560,7 @@ mod tests {
 
     #[test]
     fn a_staging_folder_never_finished_is_deleted_and_the_site_kept() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        fs::create_dir(tmp.path().join("content")).expect("mkdir");
-        let config = config(tmp.path());
-        let out = tmp.path().join("public");
+        let (tmp, config, out) = site();
         write(&output("previous"), &out, &config).expect("first write");
         let staging = Staging::begin(&out, &config, vec!["b/index.html".into()]).expect("begin");
         // The build found errors: the staging folder is dropped unused.
