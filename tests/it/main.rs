@@ -10,6 +10,7 @@ mod cli;
 mod corpora;
 mod diagnostics;
 mod glossary;
+mod highlighting;
 mod hostile;
 mod output;
 mod serve;

@@ -1,0 +1,148 @@
+//! The literal filter patched into syntect (vendor/syntect/PATCHED.md) skips a regex search
+//! only when the regex cannot match: checked against Oniguruma itself, for every pattern of
+//! the grammars canon's pages use, on real code lines.
+
+use std::path::Path;
+
+use syntect::parsing::syntax_definition::Pattern;
+use syntect::parsing::{Regex, SyntaxSet};
+
+use crate::support::repo;
+
+/// The grammars of the languages the generated and bundled corpora use, and a few more.
+const GRAMMARS: &[&str] = &[
+    "Bourne Again Shell (bash)",
+    "Python",
+    "JavaScript",
+    "Java",
+    "SQL",
+    "JSON",
+    "Go",
+    "YAML",
+    "Rust",
+    "HTML",
+    "CSS",
+    "Ruby",
+    "XML",
+    "Markdown",
+];
+
+/// Each line of each fenced code block in the Markdown files under `dir`.
+fn code_lines(dir: &Path, lines: &mut Vec<String>) {
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let mut fenced = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            } else if fenced {
+                lines.push(format!("{line}\n"));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_literal_filter_never_skips_a_search_that_would_match() {
+    let corpus = tempfile::tempdir().unwrap();
+    canon::corpus::generate(40, 7, corpus.path(), None).unwrap();
+    let mut lines = Vec::new();
+    code_lines(corpus.path(), &mut lines);
+    code_lines(&repo().join("content"), &mut lines);
+    code_lines(&repo().join("../shared/corpora"), &mut lines);
+    // Case and Unicode: Oniguruma folds `ſ` to `s` and `K` (Kelvin) to `k` when it ignores
+    // case, which an ASCII comparison would miss.
+    for line in [
+        "SELECT * FROM users WHERE id = 1;",
+        "ſelect name from patients;",
+        "INSERT INTO audit VALUES ('Straße', 'KEY');",
+        "def  f(x):  return x  # Ünïcode",
+        "",
+        "\n",
+    ] {
+        lines.push(format!("{line}\n"));
+    }
+    lines.sort();
+    lines.dedup();
+    assert!(lines.len() > 500, "{} lines", lines.len());
+
+    let set = SyntaxSet::load_defaults_newlines().into_builder();
+    let (mut patterns, mut skipped, mut checked) = (0, 0, 0);
+    for grammar in GRAMMARS {
+        let syntax = set
+            .syntaxes()
+            .iter()
+            .find(|s| s.name == *grammar)
+            .unwrap_or_else(|| panic!("no grammar {grammar}"));
+        for context in syntax.contexts.values() {
+            for pattern in &context.patterns {
+                let Pattern::Match(m) = pattern else { continue };
+                // Patterns with backreferences to an earlier match are never filtered.
+                if m.has_captures {
+                    continue;
+                }
+                patterns += 1;
+                let regex = Regex::new(m.regex.regex_str().to_string());
+                for line in &lines {
+                    checked += 1;
+                    if !regex.may_match(line) {
+                        skipped += 1;
+                        assert!(
+                            !regex.search(line, 0, line.len(), None),
+                            "{grammar}: `{}` matches {line:?}, but the filter skipped it",
+                            regex.regex_str()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(patterns > 2000, "{patterns} patterns");
+    // The filter does its job: most pairs of pattern and line need no search.
+    assert!(
+        skipped * 2 > checked,
+        "{skipped} of {checked} searches skipped"
+    );
+}
+
+#[test]
+fn the_literal_filter_reads_what_a_match_needs() {
+    let cases: &[(&str, &str, bool)] = &[
+        // Keywords, whole or in a lookahead: the line must hold one.
+        (r"\b(if|else|while)\b", "x = y + 1\n", false),
+        (r"\b(if|else|while)\b", "  while true\n", true),
+        (r"(?<![\w$])function(?=\s*\()", "return x;\n", false),
+        (r"(?<![\w$])function(?=\s*\()", "function f() {}\n", true),
+        (r"(?x) \b (select | from) \b  # words", "update t\n", false),
+        (r"(?x) \b (select | from) \b  # words", "SELECT 1\n", true),
+        (r"(?i:\bselect\b)", "SeLeCt 1\n", true),
+        // Case folded by Unicode's rules: any line that is not ASCII is searched.
+        (r"(?i)\bselect\b", "ſelect 1\n", true),
+        (r"\.\.\.", "a..b\n", false),
+        (r"ab+c", "xabx\n", true),
+        (r"ab+c", "xbcx\n", false),
+        // Nothing certain is needed: every line is searched.
+        (r"\w+", "!!!\n", true),
+        (r"(?!if)\w+", "!!!\n", true),
+        (r"(if)?\w", "!!!\n", true),
+        (r"if|\w", "!!!\n", true),
+        (r"[abc]", "xyz\n", true),
+        (r"\x41bc", "xyz\n", false),
+        (r"\x41bc", "Abc\n", true),
+        (r"a(?i)b|c", "xyz\n", true),
+    ];
+    // Why a line that is not ASCII is always searched when case is ignored:
+    let select = Regex::new(r"(?i)\bselect\b".to_string());
+    assert!(select.search("ſelect 1\n", 0, 9, None));
+    for (pattern, line, may) in cases {
+        let regex = Regex::new(pattern.to_string());
+        assert_eq!(regex.may_match(line), *may, "`{pattern}` on {line:?}");
+        if !may {
+            assert!(!regex.search(line, 0, line.len(), None), "`{pattern}`");
+        }
+    }
+}
