@@ -133,7 +133,12 @@ fn the_literal_filter_reads_what_a_match_needs() {
         (r"[abc]", "xyz\n", true),
         (r"\x41bc", "xyz\n", false),
         (r"\x41bc", "Abc\n", true),
-        (r"a(?i)b|c", "xyz\n", true),
+        // Flags in mid-pattern hold to the end of their group: `a(?i:b|c)`.
+        (r"a(?i)b|c", "xyz\n", false),
+        (r"a(?i)b|c", "xc\n", true),
+        (r"\b(?i)(0x)\h*(L)", "x = 1\n", false),
+        (r"\b(?i)(0x)\h*(L)", "y = 0XffL\n", true),
+        (r"a(?x) b", "xyz\n", true),
     ];
     // Why a line that is not ASCII is always searched when case is ignored:
     let select = Regex::new(r"(?i)\bselect\b".to_string());

@@ -331,11 +331,18 @@ impl Parser<'_> {
                     return Some(Item::Need(Need::Nothing));
                 }
                 _ => {
-                    // Scoped flags, `(?i:...)` or `(?x-i:...)`; flags alone, `(?i)`, past the
-                    // start of the pattern would change the rest of their group.
+                    // Scoped flags, `(?i:...)` or `(?x-i:...)`.
                     self.set_flags()?;
-                    if self.peek()? != ':' {
-                        return None;
+                    if self.peek()? == ')' {
+                        // Flags alone, `(?i)`, hold to the end of their group, alternatives
+                        // after them included: `a(?i)b|c` is `a(?i:b|c)`. Read as `(ab)|c`,
+                        // its need still holds (a match has `ab` or `c`). Whitespace that
+                        // starts or stops counting would change the reading: not read.
+                        if self.extended != outer_extended {
+                            return None;
+                        }
+                        self.pos += 1;
+                        return Some(Item::Need(Need::Nothing));
                     }
                     self.pos += 1;
                 }
