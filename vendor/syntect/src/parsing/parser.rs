@@ -10,7 +10,7 @@
 // See https://github.com/rust-lang/rust/blob/1.54.0/library/core/src/hash/mod.rs#L717-L725
 #![allow(clippy::mutable_key_type)]
 
-use super::regex::Region;
+use super::regex::{Region, TextBytes};
 use super::scope::*;
 use super::syntax_definition::*;
 use crate::parsing::syntax_definition::ContextId;
@@ -232,11 +232,13 @@ impl ParseState {
         let mut regions = Region::new();
         let fnv = BuildHasherDefault::<FnvHasher>::default();
         let mut search_cache: SearchCache = HashMap::with_capacity_and_hasher(128, fnv);
+        let bytes = TextBytes::new(line);
         // Used for detecting loops with push/pop, see long comment above.
         let mut non_consuming_push_at = (0, 0);
 
         while self.parse_next_token(
             line,
+            &bytes,
             syntax_set,
             &mut match_start,
             &mut search_cache,
@@ -252,6 +254,7 @@ impl ParseState {
     fn parse_next_token(
         &mut self,
         line: &str,
+        bytes: &TextBytes,
         syntax_set: &SyntaxSet,
         start: &mut usize,
         search_cache: &mut SearchCache,
@@ -276,6 +279,7 @@ impl ParseState {
 
         let best_match = self.find_best_match(
             line,
+            bytes,
             *start,
             syntax_set,
             search_cache,
@@ -346,6 +350,7 @@ impl ParseState {
     fn find_best_match<'a>(
         &self,
         line: &str,
+        bytes: &TextBytes,
         start: usize,
         syntax_set: &'a SyntaxSet,
         search_cache: &mut SearchCache,
@@ -387,7 +392,7 @@ impl ParseState {
                 let match_pat = pat_context.match_at(pat_index)?;
 
                 if let Some(match_region) =
-                    self.search(line, start, match_pat, captures, search_cache, regions)
+                    self.search(line, bytes, start, match_pat, captures, search_cache, regions)
                 {
                     let (match_start, match_end) = match_region.pos(0).unwrap();
 
@@ -434,9 +439,11 @@ impl ParseState {
         Ok(best_match)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
         line: &str,
+        bytes: &TextBytes,
         start: usize,
         match_pat: &MatchPattern,
         captures: Option<&(Region, String)>,
@@ -469,7 +476,7 @@ impl ParseState {
         };
         // Added for canon: most searches find nothing, and a line that holds none of the
         // literals a pattern needs is known not to match without running the regex.
-        if can_cache && !regex.may_match(line) {
+        if can_cache && !regex.may_match_in(bytes) {
             search_cache.insert(match_pat, None);
             return None;
         }

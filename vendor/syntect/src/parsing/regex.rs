@@ -19,9 +19,38 @@ pub struct Regex {
 /// One of these literals is in any text the regex matches (see `prefilter.rs`).
 #[derive(Debug)]
 struct Prefilter {
-    literals: aho_corasick::AhoCorasick,
+    /// Each literal, ASCII lower-cased, and its bytes as in [`TextBytes`]: a literal with a
+    /// byte the text lacks is not in it, known without reading the text again.
+    literals: Vec<(u128, memchr::memmem::Finder<'static>)>,
     /// The regex ignores case somewhere, so the literals hold only for ASCII text.
     ascii_only: bool,
+}
+
+/// A text, ASCII lower-cased, and the bytes it holds, worked out once for the many
+/// [`Regex::may_match_in`] calls a line of code gets (added for canon).
+#[derive(Debug)]
+pub struct TextBytes {
+    lower: Vec<u8>,
+    bytes: u128,
+    is_ascii: bool,
+}
+
+impl TextBytes {
+    pub fn new(text: &str) -> Self {
+        let lower = text.as_bytes().to_ascii_lowercase();
+        Self {
+            bytes: ascii_bytes(&lower),
+            lower,
+            is_ascii: text.is_ascii(),
+        }
+    }
+}
+
+/// The ASCII bytes of `text`, lower-cased, as bits of a `u128`; other bytes are left out.
+fn ascii_bytes(text: &[u8]) -> u128 {
+    text.iter()
+        .filter(|b| b.is_ascii())
+        .fold(0, |m, b| m | 1 << b.to_ascii_lowercase())
 }
 
 /// A region contains text positions for capture groups in a match result.
@@ -79,13 +108,22 @@ impl Regex {
     /// `false` when the regex cannot match anywhere in `text`, known without a search: no
     /// literal its matches need is in the text. `true` when it may match. Added for canon.
     pub fn may_match(&self, text: &str) -> bool {
+        self.may_match_in(&TextBytes::new(text))
+    }
+
+    /// [`Regex::may_match`] for a text whose bytes are already known.
+    pub fn may_match_in(&self, text: &TextBytes) -> bool {
         let prefilter = self.prefilter.get_or_init(|| {
             let (literals, ascii_only) =
                 super::prefilter::required_literals(&self.regex_str)?;
-            let literals = aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(literals)
-                .ok()?;
+            let literals = literals
+                .iter()
+                .map(|l| {
+                    let lower = l.as_bytes().to_ascii_lowercase();
+                    let finder = memchr::memmem::Finder::new(&lower).into_owned();
+                    (ascii_bytes(&lower), finder)
+                })
+                .collect();
             Some(Prefilter {
                 literals,
                 ascii_only,
@@ -93,8 +131,10 @@ impl Regex {
         });
         match prefilter {
             None => true,
-            Some(p) if p.ascii_only && !text.is_ascii() => true,
-            Some(p) => p.literals.is_match(text),
+            Some(p) if p.ascii_only && !text.is_ascii => true,
+            Some(p) => p.literals.iter().any(|(bytes, finder)| {
+                bytes & !text.bytes == 0 && finder.find(&text.lower).is_some()
+            }),
         }
     }
 
