@@ -55,8 +55,9 @@ fn the_literal_filter_never_skips_a_search_that_would_match() {
     code_lines(&repo().join("content"), &mut lines);
     code_lines(&repo().join("../shared/corpora"), &mut lines);
     // Case and Unicode: Oniguruma folds `ſ` to `s` and `K` (Kelvin) to `k` when it ignores
-    // case, which an ASCII comparison would miss.
+    // case, which an ASCII comparison would miss, and `\d` matches `٤`.
     for line in [
+        "x = ٤٢ + K",
         "SELECT * FROM users WHERE id = 1;",
         "ſelect name from patients;",
         "INSERT INTO audit VALUES ('Straße', 'KEY');",
@@ -130,7 +131,18 @@ fn the_literal_filter_reads_what_a_match_needs() {
         (r"(?!if)\w+", "!!!\n", true),
         (r"(if)?\w", "!!!\n", true),
         (r"if|\w", "!!!\n", true),
-        (r"[abc]", "xyz\n", true),
+        (r"[a-z]+", "123\n", true),
+        (r"[^abc]", "abc\n", true),
+        (r"[[:alpha:]]", "123\n", true),
+        (r"\w", "!!!\n", true),
+        // A short class needs one of its characters; `\d` any digit, ASCII in ASCII text.
+        (r"[abc]", "xyz\n", false),
+        (r"(?=[)\]}])", "f(x\n", false),
+        (r"(?=[)\]}])", "f(x]\n", true),
+        (r"\b[1-9][\d_]*", "x = y\n", false),
+        (r"\b[1-9][\d_]*", "x = 42\n", true),
+        (r"\d+", "x = y\n", false),
+        (r"\d+", "x = ٤\n", true),
         (r"\x41bc", "xyz\n", false),
         (r"\x41bc", "Abc\n", true),
         // Flags in mid-pattern hold to the end of their group: `a(?i:b|c)`.
@@ -143,6 +155,8 @@ fn the_literal_filter_reads_what_a_match_needs() {
     // Why a line that is not ASCII is always searched when case is ignored:
     let select = Regex::new(r"(?i)\bselect\b".to_string());
     assert!(select.search("ſelect 1\n", 0, 9, None));
+    let digit = Regex::new(r"\d".to_string());
+    assert!(digit.search("٤\n", 0, 3, None));
     for (pattern, line, may) in cases {
         let regex = Regex::new(pattern.to_string());
         assert_eq!(regex.may_match(line), *may, "`{pattern}` on {line:?}");

@@ -10,8 +10,9 @@
 //! It has to be right only in one direction: when it is unsure it returns `None` (no
 //! filter), and a filter that lets through a line the regex then does not match costs only
 //! the search it failed to save. Text inside lookarounds counts: syntect searches the whole
-//! line, so what a lookahead or lookbehind must see is in the line too. Negative lookarounds,
-//! optional parts, classes, backreferences and escapes it does not know ask for nothing.
+//! line, so what a lookahead or lookbehind must see is in the line too. A short class, as
+//! `[)\]}]` or `[0-7]`, needs one of its characters. Negative lookarounds, optional parts,
+//! long or negated classes, backreferences and escapes it does not know ask for nothing.
 
 /// What a part of a pattern needs of the text: nothing known, or one of these literals.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +23,9 @@ enum Need {
 
 /// More literals than this in one need are not worth a filter.
 const MAX_LITERALS: usize = 64;
+
+/// A class of more characters than this is read as needing nothing.
+const MAX_CLASS: usize = 16;
 
 impl Need {
     /// How selective a need is: the length of its shortest literal, then fewer literals.
@@ -67,15 +71,16 @@ impl Need {
 /// Strings of which every match of `pattern` contains one (compared without regard to ASCII
 /// case), or `None` when the pattern's matches need no literal this reading can be sure of.
 ///
-/// The second value says whether any part of the pattern ignores case: Oniguruma then folds
-/// case by Unicode's rules (`ſ` matches `s`), so such a filter holds only for ASCII text.
+/// The second value says whether the literals hold only for ASCII text: when any part of the
+/// pattern ignores case, Oniguruma folds case by Unicode's rules (`ſ` matches `s`), and `\d`
+/// matches any Unicode digit.
 pub(crate) fn required_literals(pattern: &str) -> Option<(Vec<String>, bool)> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut parser = Parser {
         chars: &chars,
         pos: 0,
         extended: false,
-        ignores_case: false,
+        ascii_only: false,
     };
     // Flags for the whole pattern, as `(?x)` or `(?i)`; anywhere else they end the reading.
     parser.flags()?;
@@ -85,7 +90,7 @@ pub(crate) fn required_literals(pattern: &str) -> Option<(Vec<String>, bool)> {
     }
     match need {
         Need::OneOf(lits) if lits.iter().all(|l| !l.is_empty()) => {
-            Some((lits, parser.ignores_case))
+            Some((lits, parser.ascii_only))
         }
         _ => None,
     }
@@ -96,8 +101,9 @@ struct Parser<'a> {
     pos: usize,
     /// `x`: whitespace and `#` comments are not part of the pattern.
     extended: bool,
-    /// `i` is on somewhere.
-    ignores_case: bool,
+    /// What the reading found holds only for ASCII text: `i` is on somewhere (Oniguruma
+    /// folds case by Unicode's rules), or `\d` (which matches any Unicode digit) was read.
+    ascii_only: bool,
 }
 
 /// One item of a sequence: a character that must appear as written, or a need of its own.
@@ -198,7 +204,7 @@ impl Parser<'_> {
                 ':' | ')' => return Some(()),
                 '-' => on = false,
                 'x' => self.extended = on,
-                'i' => self.ignores_case |= on,
+                'i' => self.ascii_only |= on,
                 'm' | 's' => {}
                 _ => return None,
             }
@@ -277,8 +283,10 @@ impl Parser<'_> {
         match c {
             '(' => self.group(),
             '[' => {
+                let start = self.pos;
                 self.class()?;
-                Some(Item::Need(Need::Nothing))
+                let chars = self.class_chars(&self.chars[start..self.pos - 1]);
+                Some(Item::Need(chars.map_or(Need::Nothing, Need::OneOf)))
             }
             '.' | '^' | '$' => Some(Item::Need(Need::Nothing)),
             '\\' => self.escape(),
@@ -390,6 +398,67 @@ impl Parser<'_> {
         }
     }
 
+    /// The characters a class body (between `[` and `]`) matches, when it lists at most
+    /// [`MAX_CLASS`] of them one by one or in short ASCII ranges: `[)\]}]`, `[0-7]`, `[\d_]`.
+    /// Negated, nested and intersected classes, and class escapes but `\d`, give `None`.
+    fn class_chars(&mut self, body: &[char]) -> Option<Vec<String>> {
+        let mut set: Vec<char> = Vec::new();
+        let mut i = 0;
+        if body.first() == Some(&'^') {
+            return None;
+        }
+        // A `]` first is a literal.
+        if body.first() == Some(&']') {
+            set.push(']');
+            i = 1;
+        }
+        while i < body.len() {
+            let c = match body[i] {
+                '[' => return None,
+                '&' if body.get(i + 1) == Some(&'&') => return None,
+                // Oniguruma may or may not skip whitespace in a class in `x` mode: not read.
+                c if c.is_whitespace() && self.extended => return None,
+                '\\' => {
+                    let e = *body.get(i + 1)?;
+                    i += 2;
+                    match e {
+                        'n' => set.push('\n'),
+                        't' => set.push('\t'),
+                        'd' => {
+                            // Any digit, ASCII ones only in ASCII text.
+                            set.extend('0'..='9');
+                            self.ascii_only = true;
+                        }
+                        e if e.is_ascii_alphanumeric() || !e.is_ascii() => return None,
+                        e => set.push(e),
+                    }
+                    continue;
+                }
+                c => c,
+            };
+            if body.get(i + 1) == Some(&'-') && i + 2 < body.len() {
+                let last = body[i + 2];
+                if !c.is_ascii() || !last.is_ascii() || last == '\\' || last < c {
+                    return None;
+                }
+                if (last as u32 - c as u32) as usize >= MAX_CLASS {
+                    return None;
+                }
+                set.extend(c..=last);
+                i += 3;
+            } else {
+                set.push(c);
+                i += 1;
+            }
+        }
+        set.sort_unstable();
+        set.dedup();
+        if set.is_empty() || set.len() > MAX_CLASS {
+            return None;
+        }
+        Some(set.into_iter().map(String::from).collect())
+    }
+
     /// After `\`: an escaped character is itself; every class, anchor, reference and code
     /// point escape needs nothing known.
     fn escape(&mut self) -> Option<Item> {
@@ -398,6 +467,11 @@ impl Parser<'_> {
         Some(match c {
             'n' => Item::Char('\n'),
             't' => Item::Char('\t'),
+            'd' => {
+                // Any digit, ASCII ones only in ASCII text.
+                self.ascii_only = true;
+                Item::Need(Need::OneOf(('0'..='9').map(String::from).collect()))
+            }
             // Meta and control characters, `\M-x` and `\C-x`.
             'M' | 'C' => return None,
             // A character by its octal or hexadecimal number, or a backreference.
