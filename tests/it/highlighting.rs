@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use syntect::parsing::syntax_definition::Pattern;
-use syntect::parsing::{Regex, SyntaxSet};
+use syntect::parsing::{Regex, SyntaxSet, TextBytes};
 
 use crate::support::repo;
 
@@ -46,6 +46,17 @@ fn code_lines(dir: &Path, lines: &mut Vec<String>) {
     }
 }
 
+/// Where searches of `line` start in the check: its start, and three places further on.
+fn starts(line: &str) -> impl Iterator<Item = usize> + '_ {
+    [0, line.len() / 4, line.len() / 2, line.len() * 3 / 4]
+        .into_iter()
+        .map(|i| {
+            (i..=line.len())
+                .find(|&i| line.is_char_boundary(i))
+                .unwrap_or(0)
+        })
+}
+
 #[test]
 fn the_literal_filter_never_skips_a_search_that_would_match() {
     let corpus = tempfile::tempdir().unwrap();
@@ -69,6 +80,7 @@ fn the_literal_filter_never_skips_a_search_that_would_match() {
     }
     lines.sort();
     lines.dedup();
+    let lines: Vec<(&String, TextBytes)> = lines.iter().map(|l| (l, TextBytes::new(l))).collect();
     assert!(lines.len() > 500, "{} lines", lines.len());
 
     let set = SyntaxSet::load_defaults_newlines().into_builder();
@@ -88,15 +100,20 @@ fn the_literal_filter_never_skips_a_search_that_would_match() {
                 }
                 patterns += 1;
                 let regex = Regex::new(m.regex.regex_str().to_string());
-                for line in &lines {
-                    checked += 1;
-                    if !regex.may_match(line) {
-                        skipped += 1;
-                        assert!(
-                            !regex.search(line, 0, line.len(), None),
-                            "{grammar}: `{}` matches {line:?}, but the filter skipped it",
-                            regex.regex_str()
-                        );
+                for (line, bytes) in &lines {
+                    // From the start of the line, and from later on (syntect searches again
+                    // from the end of each token).
+                    for start in starts(line) {
+                        checked += 1;
+                        if !regex.may_match_in(bytes, start) {
+                            skipped += 1;
+                            assert!(
+                                !regex.search(line, start, line.len(), None),
+                                "{grammar}: `{}` matches {line:?} from byte {start}, but the \
+                                 filter skipped it",
+                                regex.regex_str()
+                            );
+                        }
                     }
                 }
             }
@@ -157,6 +174,16 @@ fn the_literal_filter_reads_what_a_match_needs() {
     assert!(select.search("ſelect 1\n", 0, 9, None));
     let digit = Regex::new(r"\d".to_string());
     assert!(digit.search("٤\n", 0, 3, None));
+    // A search from further on needs the literal from there on, unless the pattern looks
+    // behind, when it may lie before.
+    let paren = Regex::new(r"\(".to_string());
+    let bytes = TextBytes::new("f(x) + g\n");
+    assert!(paren.may_match_in(&bytes, 0));
+    assert!(!paren.may_match_in(&bytes, 2));
+    assert!(!paren.search("f(x) + g\n", 2, 9, None));
+    let behind = Regex::new(r"(?<=\()x".to_string());
+    assert!(behind.may_match_in(&bytes, 2));
+    assert!(behind.search("f(x) + g\n", 2, 9, None));
     for (pattern, line, may) in cases {
         let regex = Regex::new(pattern.to_string());
         assert_eq!(regex.may_match(line), *may, "`{pattern}` on {line:?}");

@@ -476,7 +476,7 @@ impl ParseState {
         };
         // Added for canon: most searches find nothing, and a line that holds none of the
         // literals a pattern needs is known not to match without running the regex.
-        if can_cache && !regex.may_match_in(bytes) {
+        if can_cache && !regex.may_match_in(bytes, start) {
             search_cache.insert(match_pat, None);
             return None;
         }

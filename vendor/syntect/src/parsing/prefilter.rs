@@ -68,19 +68,29 @@ impl Need {
     }
 }
 
-/// Strings of which every match of `pattern` contains one (compared without regard to ASCII
-/// case), or `None` when the pattern's matches need no literal this reading can be sure of.
-///
-/// The second value says whether the literals hold only for ASCII text: when any part of the
-/// pattern ignores case, Oniguruma folds case by Unicode's rules (`ſ` matches `s`), and `\d`
-/// matches any Unicode digit.
-pub(crate) fn required_literals(pattern: &str) -> Option<(Vec<String>, bool)> {
+/// What [`required_literals`] found: every match of the pattern contains one of `literals`.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Literals {
+    pub(crate) literals: Vec<String>,
+    /// The literals hold only for ASCII text: when any part of the pattern ignores case,
+    /// Oniguruma folds case by Unicode's rules (`ſ` matches `s`), and `\d` matches any
+    /// Unicode digit.
+    pub(crate) ascii_only: bool,
+    /// The pattern looks behind, so a literal may lie before where the search starts. Else
+    /// every literal lies in the text from there on (in the match or a lookahead).
+    pub(crate) behind: bool,
+}
+
+/// The strings of which every match of `pattern` contains one (compared without regard to
+/// ASCII case), or `None` when its matches need no literal this reading can be sure of.
+pub(crate) fn required_literals(pattern: &str) -> Option<Literals> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut parser = Parser {
         chars: &chars,
         pos: 0,
         extended: false,
         ascii_only: false,
+        behind: false,
     };
     // Flags for the whole pattern, as `(?x)` or `(?i)`; anywhere else they end the reading.
     parser.flags()?;
@@ -89,9 +99,11 @@ pub(crate) fn required_literals(pattern: &str) -> Option<(Vec<String>, bool)> {
         return None;
     }
     match need {
-        Need::OneOf(lits) if lits.iter().all(|l| !l.is_empty()) => {
-            Some((lits, parser.ascii_only))
-        }
+        Need::OneOf(literals) if literals.iter().all(|l| !l.is_empty()) => Some(Literals {
+            literals,
+            ascii_only: parser.ascii_only,
+            behind: parser.behind,
+        }),
         _ => None,
     }
 }
@@ -104,6 +116,8 @@ struct Parser<'a> {
     /// What the reading found holds only for ASCII text: `i` is on somewhere (Oniguruma
     /// folds case by Unicode's rules), or `\d` (which matches any Unicode digit) was read.
     ascii_only: bool,
+    /// A lookbehind was read.
+    behind: bool,
 }
 
 /// One item of a sequence: a character that must appear as written, or a need of its own.
@@ -310,7 +324,10 @@ impl Parser<'_> {
                     counts = false;
                 }
                 '<' => match self.peek_at(1)? {
-                    '=' => self.pos += 2,
+                    '=' => {
+                        self.pos += 2;
+                        self.behind = true;
+                    }
                     '!' => {
                         self.pos += 2;
                         counts = false;

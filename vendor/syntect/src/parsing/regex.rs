@@ -22,8 +22,10 @@ struct Prefilter {
     /// Each literal, ASCII lower-cased, and its bytes as in [`TextBytes`]: a literal with a
     /// byte the text lacks is not in it, known without reading the text again.
     literals: Vec<(u128, memchr::memmem::Finder<'static>)>,
-    /// The regex ignores case somewhere, so the literals hold only for ASCII text.
+    /// The literals hold only for ASCII text (see `prefilter::Literals`).
     ascii_only: bool,
+    /// A literal may lie before where a search starts, in a lookbehind.
+    behind: bool,
 }
 
 /// A text, ASCII lower-cased, and the bytes it holds, worked out once for the many
@@ -108,15 +110,16 @@ impl Regex {
     /// `false` when the regex cannot match anywhere in `text`, known without a search: no
     /// literal its matches need is in the text. `true` when it may match. Added for canon.
     pub fn may_match(&self, text: &str) -> bool {
-        self.may_match_in(&TextBytes::new(text))
+        self.may_match_in(&TextBytes::new(text), 0)
     }
 
-    /// [`Regex::may_match`] for a text whose bytes are already known.
-    pub fn may_match_in(&self, text: &TextBytes) -> bool {
+    /// [`Regex::may_match`] for a text whose bytes are already known, for a search that
+    /// starts at byte `from`.
+    pub fn may_match_in(&self, text: &TextBytes, from: usize) -> bool {
         let prefilter = self.prefilter.get_or_init(|| {
-            let (literals, ascii_only) =
-                super::prefilter::required_literals(&self.regex_str)?;
-            let literals = literals
+            let found = super::prefilter::required_literals(&self.regex_str)?;
+            let literals = found
+                .literals
                 .iter()
                 .map(|l| {
                     let lower = l.as_bytes().to_ascii_lowercase();
@@ -126,15 +129,23 @@ impl Regex {
                 .collect();
             Some(Prefilter {
                 literals,
-                ascii_only,
+                ascii_only: found.ascii_only,
+                behind: found.behind,
             })
         });
         match prefilter {
             None => true,
             Some(p) if p.ascii_only && !text.is_ascii => true,
-            Some(p) => p.literals.iter().any(|(bytes, finder)| {
-                bytes & !text.bytes == 0 && finder.find(&text.lower).is_some()
-            }),
+            Some(p) => {
+                // A literal in the match or a lookahead lies at or after `from`.
+                let rest = match p.behind {
+                    true => &text.lower[..],
+                    false => text.lower.get(from..).unwrap_or_default(),
+                };
+                p.literals
+                    .iter()
+                    .any(|(bytes, finder)| bytes & !text.bytes == 0 && finder.find(rest).is_some())
+            }
         }
     }
 
