@@ -58,7 +58,14 @@ pub fn assemble(
     at.sort_by_key(|(start, _)| *start);
     let relative = relative
         .map(|(from, base_path, index_links)| (folders(from, base_path), base_path, index_links));
-    let mut out = String::with_capacity(size + 64);
+    // Room for what making links relative adds, so the page is not copied again as it grows:
+    // a link gains at most a `../` for each folder of the page, less one, and `index.html`;
+    // bodies hold far fewer links than one in 16 bytes.
+    let room = relative.as_ref().map_or(0, |(from, _, index_links)| {
+        let per_link = 3 * from.len() + if *index_links { 10 } else { 0 };
+        (links.len() + (size - html.len()) / 16) * per_link
+    });
+    let mut out = String::with_capacity(size + room);
     let mut last = 0;
     for (start, piece) in at {
         match (piece, &relative) {
