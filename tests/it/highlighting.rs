@@ -51,9 +51,9 @@ fn starts(line: &str) -> impl Iterator<Item = usize> + '_ {
     [0, line.len() / 4, line.len() / 2, line.len() * 3 / 4]
         .into_iter()
         .map(|i| {
-            (i..=line.len())
+            (i..)
                 .find(|&i| line.is_char_boundary(i))
-                .unwrap_or(0)
+                .unwrap_or(line.len())
         })
 }
 
@@ -163,6 +163,10 @@ fn the_literal_filter_reads_what_a_match_needs() {
         (r"\w", "!!!\n", true),
         // A short class needs one of its characters; `\d` any digit, ASCII in ASCII text.
         (r"[abc]", "xyz\n", false),
+        // A range may start at an escaped character or a leading `]`.
+        (r"[\.-z]", "abc\n", true),
+        (r"[]-a]", "^\n", true),
+        (r"[\d-z]", "abc\n", true),
         (r"(?=[)\]}])", "f(x\n", false),
         (r"(?=[)\]}])", "f(x]\n", true),
         (r"\b[1-9][\d_]*", "x = y\n", false),
@@ -181,6 +185,10 @@ fn the_literal_filter_reads_what_a_match_needs() {
     // Why a line that is not ASCII is always searched when case is ignored:
     let select = Regex::new(r"(?i)\bselect\b".to_string());
     assert!(select.search("ſelect 1\n", 0, 9, None));
+    // ... and why a range may start anywhere:
+    for (pattern, line) in [(r"[\.-z]", "abc\n"), (r"[]-a]", "^\n")] {
+        assert!(Regex::new(pattern.to_string()).search(line, 0, line.len(), None));
+    }
     let digit = Regex::new(r"\d".to_string());
     assert!(digit.search("٤\n", 0, 3, None));
     // A search from further on needs the literal from there on, unless the pattern looks

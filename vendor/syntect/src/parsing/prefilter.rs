@@ -69,7 +69,7 @@ impl Need {
 }
 
 /// What [`required_literals`] found: every match of the pattern contains one of `literals`.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Literals {
     pub(crate) literals: Vec<String>,
     /// The literals hold only for ASCII text: when any part of the pattern ignores case,
@@ -92,7 +92,8 @@ pub(crate) fn required_literals(pattern: &str) -> Option<Literals> {
         ascii_only: false,
         behind: false,
     };
-    // Flags for the whole pattern, as `(?x)` or `(?i)`; anywhere else they end the reading.
+    // Flags for the whole pattern, as `(?x)` or `(?i)`. Later ones hold to the end of their
+    // group, and there a change of `x` ends the reading (see `group`).
     parser.flags()?;
     let need = parser.alternation()?;
     if parser.pos != chars.len() {
@@ -419,42 +420,38 @@ impl Parser<'_> {
     /// [`MAX_CLASS`] of them one by one or in short ASCII ranges: `[)\]}]`, `[0-7]`, `[\d_]`.
     /// Negated, nested and intersected classes, and class escapes but `\d`, give `None`.
     fn class_chars(&mut self, body: &[char]) -> Option<Vec<String>> {
-        let mut set: Vec<char> = Vec::new();
-        let mut i = 0;
         if body.first() == Some(&'^') {
             return None;
         }
-        // A `]` first is a literal.
-        if body.first() == Some(&']') {
-            set.push(']');
-            i = 1;
-        }
+        let mut set: Vec<char> = Vec::new();
+        let mut i = 0;
         while i < body.len() {
-            let c = match body[i] {
+            // One character of the class (a `]` first is one), or `\d`.
+            let (c, width) = match body[i] {
                 '[' => return None,
                 '&' if body.get(i + 1) == Some(&'&') => return None,
                 // Oniguruma may or may not skip whitespace in a class in `x` mode: not read.
                 c if c.is_whitespace() && self.extended => return None,
-                '\\' => {
-                    let e = *body.get(i + 1)?;
-                    i += 2;
-                    match e {
-                        'n' => set.push('\n'),
-                        't' => set.push('\t'),
-                        'd' => {
-                            // Any digit, ASCII ones only in ASCII text.
-                            set.extend('0'..='9');
-                            self.ascii_only = true;
-                        }
-                        e if e.is_ascii_alphanumeric() || !e.is_ascii() => return None,
-                        e => set.push(e),
+                '\\' => match *body.get(i + 1)? {
+                    'n' => ('\n', 2),
+                    't' => ('\t', 2),
+                    // Any digit, ASCII ones only in ASCII text; a `-` after it is not read.
+                    'd' if body.get(i + 2) != Some(&'-') => {
+                        set.extend('0'..='9');
+                        self.ascii_only = true;
+                        i += 2;
+                        continue;
                     }
-                    continue;
-                }
-                c => c,
+                    e if e.is_ascii_alphanumeric() || !e.is_ascii() => return None,
+                    e => (e, 2),
+                },
+                c => (c, 1),
             };
-            if body.get(i + 1) == Some(&'-') && i + 2 < body.len() {
-                let last = body[i + 2];
+            i += width;
+            // A range from any character, escaped or first (`[\.-z]`, `[]-a]`), unless the
+            // `-` is the class's last character.
+            if body.get(i) == Some(&'-') && i + 1 < body.len() {
+                let last = body[i + 1];
                 if !c.is_ascii() || !last.is_ascii() || last == '\\' || last < c {
                     return None;
                 }
@@ -462,10 +459,9 @@ impl Parser<'_> {
                     return None;
                 }
                 set.extend(c..=last);
-                i += 3;
+                i += 2;
             } else {
                 set.push(c);
-                i += 1;
             }
         }
         set.sort_unstable();

@@ -48,11 +48,13 @@ impl TextBytes {
     }
 }
 
-/// The ASCII bytes of `text`, lower-cased, as bits of a `u128`; other bytes are left out.
-fn ascii_bytes(text: &[u8]) -> u128 {
-    text.iter()
+/// The ASCII bytes of `lower` (already lower-cased) as bits of a `u128`; other bytes are left
+/// out.
+fn ascii_bytes(lower: &[u8]) -> u128 {
+    lower
+        .iter()
         .filter(|b| b.is_ascii())
-        .fold(0, |m, b| m | 1 << b.to_ascii_lowercase())
+        .fold(0, |m, b| m | 1 << b)
 }
 
 /// A region contains text positions for capture groups in a match result.
