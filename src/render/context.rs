@@ -769,6 +769,60 @@ pub fn term_value(site: &Site, config: &Config, cards: &Cards<'_>, t: usize, k: 
     })
 }
 
+/// Every page of the site, A to Z by title, grouped by first letter: what the search page
+/// offers when searching cannot run (scripts off or blocked). Pages shown on a listing are
+/// listed at the listing; glossary entries are on the glossary's own A to Z.
+pub fn az_value(site: &Site, config: &Config) -> Value {
+    let mut pages: Vec<(String, String, String)> = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if !site.own_page[i] || p.glossary.is_some() || p.draft {
+            continue;
+        }
+        let kind = config
+            .collection_named(p.collection.as_deref())
+            .map(|c| c.singular.clone())
+            .unwrap_or_default();
+        pages.push((p.title.clone(), config.rooted(&site.paths[i]), kind));
+    }
+    for s in &site.sections {
+        if !s.dir.is_empty() && !s.shown_as_page(site) {
+            pages.push((s.title.clone(), config.rooted(&s.path), String::new()));
+        }
+    }
+    pages.sort_by_cached_key(|(title, path, _)| (title.to_lowercase(), path.clone()));
+    let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
+    for (title, path, kind) in pages {
+        let first = title
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or('#', |c| c.to_uppercase().next().unwrap_or(c));
+        let letter = if first.is_alphabetic() {
+            first.to_string()
+        } else {
+            "0–9".to_string()
+        };
+        if letters.last().is_none_or(|(l, _)| *l != letter) {
+            letters.push((letter.clone(), Vec::new()));
+        }
+        if let Some((_, items)) = letters.last_mut() {
+            items.push(json!({"title": title, "path": path, "kind": kind}));
+        }
+    }
+    Value::Array(
+        letters
+            .into_iter()
+            .map(|(letter, pages)| {
+                let id = if letter.chars().all(|c| c.is_ascii_alphabetic()) {
+                    letter.to_lowercase()
+                } else {
+                    format!("n{}", letter.len())
+                };
+                json!({"letter": letter, "id": format!("az-{id}"), "pages": pages})
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

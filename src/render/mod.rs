@@ -706,11 +706,44 @@ fn search_input(
                 description: p.description.clone(),
                 collection: collection.and_then(|c| config.collections.get_index_of(&c.name)),
                 terms,
+                glossary: false,
                 sections: text::sections(&bodies[i].main.html),
+                requirements: bodies[i]
+                    .main
+                    .requirements
+                    .iter()
+                    .map(|r| crate::search::Requirement {
+                        id: r.id.clone(),
+                        text: r.text.clone(),
+                    })
+                    .collect(),
             };
             (k, Arc::new(doc))
         })
         .collect();
+    // A section shown as a generated listing is found by its title and introduction, at the
+    // listing's path (the site's root is the home page, which every page links to).
+    for sec in &site.sections {
+        let Some(i) = sec.index_page.filter(|&i| !site.own_page[i]) else {
+            continue;
+        };
+        if sec.dir.is_empty() || site.pages[i].glossary.is_some() || site.pages[i].draft {
+            continue;
+        }
+        let collection = sec
+            .collection
+            .as_ref()
+            .and_then(|c| config.collections.get_index_of(c));
+        let doc = Doc {
+            url: sec.path.clone(),
+            title: sec.title.clone(),
+            description: site.pages[i].description.clone(),
+            collection,
+            sections: text::sections(&bodies[i].main.html),
+            ..Doc::default()
+        };
+        docs.push((key(i), Arc::new(doc)));
+    }
     let mut glossary = Vec::new();
     if let Some(g) = &site.glossary {
         for e in &g.entries {
@@ -719,6 +752,7 @@ fn search_input(
                 url: format!("{}#{}", g.path, e.id),
                 title: e.term.clone(),
                 id: e.abbreviation.clone(),
+                glossary: true,
                 sections: text::sections(&bodies[e.page].main.html),
                 ..Doc::default()
             };
@@ -1152,6 +1186,7 @@ impl<'a> Renderer<'a> {
                         "path": config.rooted("/search/"),
                         "permalink": config.absolute_url("/search/"),
                         "breadcrumbs": context::breadcrumbs(site, config, "/search/"),
+                        "az": context::az_value(site, config),
                     }),
                 );
                 "search.html".to_string()
@@ -1200,9 +1235,9 @@ impl<'a> Renderer<'a> {
         // ids; each body's ids come from the body itself.
         let mut link_ranges = Vec::new();
         let mut ids = Vec::new();
-        for (name, r) in html::attrs(&html, &["href", "src", "id", "name"]) {
-            // `href` or `src`; else `id` or `name`.
-            if name < 2 {
+        for (name, r) in html::attrs(&html, &["href", "src", "action", "id", "name"]) {
+            // `href`, `src` or a form's `action`; else `id` or `name`.
+            if name < 3 {
                 link_ranges.push(r);
             } else {
                 ids.push(html::unescape(&html[r]));

@@ -29,6 +29,20 @@ pub struct Doc {
     pub terms: Vec<(usize, usize)>,
     /// Body sections.
     pub sections: Vec<Section>,
+    /// Whether it is a glossary entry (shown as "Glossary" beside its title).
+    pub glossary: bool,
+    /// Requirements with citable ids (`SEC-004.2`), each an anchor of its own: a search for
+    /// the id leads to it.
+    pub requirements: Vec<Requirement>,
+}
+
+/// A requirement in a document: its id, which is also its anchor, and its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requirement {
+    /// `SEC-004.2`.
+    pub id: String,
+    /// The requirement's text, plain.
+    pub text: String,
 }
 
 /// The facets a search can be filtered by.
@@ -64,33 +78,43 @@ type Posting = (u32, u32, u32);
 /// Most characters of a document's text kept for excerpts.
 pub const EXCERPT_TEXT: usize = 3000;
 
-/// One document's terms: (term, weight, section), sorted by term.
+/// One term of a document: the term, its weight, its best section, and the word it was
+/// written as when that differs (`policies` for `policy`), for a "Did you mean".
+type DocTerm = (String, u32, usize, Option<Box<str>>);
+
+/// One document's terms, sorted by term. A term's section
+/// is where it weighs most: 0 for the page's title, id or description, `k + 1` for
+/// `doc.sections[k]`, then the requirements after the sections.
 ///
 /// Each distinct term is looked up once per occurrence in one map (no string is allocated
 /// for a term seen before); body counts per section live in a vector indexed by the term's
 /// number.
-fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
+fn doc_terms(doc: &Doc) -> Vec<DocTerm> {
     struct Acc {
         index: FxHashMap<String, usize>,
-        /// Per term: (term, weight, best section, its weight).
-        entries: Vec<(String, u32, usize, u32)>,
+        /// Per term: its [`DocTerm`] and the weight of its best section.
+        entries: Vec<(DocTerm, u32)>,
     }
     impl Acc {
-        fn id(&mut self, term: &str) -> usize {
+        fn id(&mut self, term: &str, raw: &str) -> usize {
             if let Some(&k) = self.index.get(term) {
+                if raw == term {
+                    self.entries[k].0.3 = None;
+                }
                 return k;
             }
             let k = self.entries.len();
             self.index.insert(term.to_string(), k);
-            self.entries.push((term.to_string(), 0, 0, 0));
+            let surface = (raw != term).then(|| Box::from(raw));
+            self.entries.push(((term.to_string(), 0, 0, surface), 0));
             k
         }
         fn add(&mut self, k: usize, weight: u32, section: usize) {
-            let e = &mut self.entries[k];
+            let (e, best) = &mut self.entries[k];
             e.1 = (e.1 + weight).min(255);
-            if weight > e.3 {
+            if weight > *best {
                 e.2 = section;
-                e.3 = weight;
+                *best = weight;
             }
         }
     }
@@ -98,31 +122,32 @@ fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
         index: FxHashMap::default(),
         entries: Vec::new(),
     };
-    text::for_each_term(&doc.title, |t| {
-        let k = acc.id(t);
+    text::for_each_term(&doc.title, |t, raw| {
+        let k = acc.id(t, raw);
         acc.add(k, TITLE, 0);
     });
     if let Some(id) = &doc.id {
-        text::for_each_term(id, |t| {
-            let k = acc.id(t);
+        text::for_each_term(id, |t, raw| {
+            let k = acc.id(t, raw);
             acc.add(k, ID, 0);
         });
     }
     if let Some(d) = &doc.description {
-        text::for_each_term(d, |t| {
-            let k = acc.id(t);
+        text::for_each_term(d, |t, raw| {
+            let k = acc.id(t, raw);
             acc.add(k, DESCRIPTION, 0);
         });
     }
     let mut counts: Vec<u32> = Vec::new();
     let mut seen: Vec<usize> = Vec::new();
     for (s, section) in doc.sections.iter().enumerate() {
-        text::for_each_term(&section.title, |t| {
-            let k = acc.id(t);
+        let s = s + 1;
+        text::for_each_term(&section.title, |t, raw| {
+            let k = acc.id(t, raw);
             acc.add(k, HEADING, s);
         });
-        text::for_each_term(&section.text, |t| {
-            let k = acc.id(t);
+        text::for_each_term(&section.text, |t, raw| {
+            let k = acc.id(t, raw);
             if counts.len() <= k {
                 counts.resize(k + 1, 0);
             }
@@ -137,12 +162,14 @@ fn doc_terms(doc: &Doc) -> Vec<(String, u32, usize)> {
         }
         seen.clear();
     }
-    let mut out: Vec<(String, u32, usize)> = acc
-        .entries
-        .into_iter()
-        .map(|(t, w, s, _)| (t, w, s))
-        .collect();
-    out.sort();
+    // A requirement's id is one term, dots and all, pointing at the requirement itself.
+    for (k, r) in doc.requirements.iter().enumerate() {
+        let id = r.id.to_lowercase();
+        let t = acc.id(&id, &id);
+        acc.add(t, ID, doc.sections.len() + k + 1);
+    }
+    let mut out: Vec<DocTerm> = acc.entries.into_iter().map(|(e, _)| e).collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -163,11 +190,23 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
     facets: &Facets,
     glossary: &[Expansion],
 ) -> Vec<(String, String)> {
-    let per_doc: Vec<Vec<(String, u32, usize)>> = docs.par_iter().map(|d| doc_terms(d)).collect();
-    // term -> postings in document order.
+    let per_doc: Vec<Vec<DocTerm>> = docs.par_iter().map(|d| doc_terms(d)).collect();
+    // term -> postings in document order, and the first way the term was written.
     let mut postings: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
+    // None once some document writes the term as it is.
+    let mut written: FxHashMap<String, Option<Box<str>>> = FxHashMap::default();
     for (d, terms) in per_doc.into_iter().enumerate() {
-        for (t, w, s) in terms {
+        for (t, w, s, raw) in terms {
+            match written.get_mut(&t) {
+                Some(seen) => {
+                    if raw.is_none() {
+                        *seen = None;
+                    }
+                }
+                None => {
+                    written.insert(t.clone(), raw);
+                }
+            }
             postings.entry(t).or_default().push((d as u32, w, s as u32));
         }
     }
@@ -196,17 +235,37 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
     let mut files: Vec<(String, String)> = groups
         .par_iter()
         .map(|(key, members)| {
-            (
-                format!("search/t/{}.json", file_key(key)),
-                shard_json(members.iter().map(|&k| &terms[k])),
-            )
+            let name = format!("t/{}", file_key(key));
+            let json = shard_json(members.iter().map(|&k| &terms[k]));
+            (format!("search/{name}.js"), script(&name, &json))
         })
         .collect();
-    files.par_extend(
-        docs.par_iter()
-            .enumerate()
-            .map(|(d, doc)| (format!("search/d/{d}.json"), doc_json(doc))),
-    );
+    files.par_extend(docs.par_iter().enumerate().map(|(d, doc)| {
+        let name = format!("d/{d}");
+        (format!("search/{name}.js"), script(&name, &doc_json(doc)))
+    }));
+    // The words of the index by first letter, with how many documents hold each (and the
+    // word as written, where the term is a stem): what a misspelt word is matched against.
+    let mut vocab: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+    for (term, postings) in &terms {
+        if term.chars().count() >= VOCAB_MIN && !term.chars().any(|c| c.is_numeric() || c == '-') {
+            let entry = match written.get(term) {
+                Some(Some(raw)) => json!([postings.len(), raw]),
+                _ => json!(postings.len()),
+            };
+            vocab
+                .entry(prefix(term, 1))
+                .or_default()
+                .insert(term.clone(), entry);
+        }
+    }
+    for (key, words) in &vocab {
+        let name = format!("v/{}", file_key(key));
+        files.push((
+            format!("search/{name}.js"),
+            script(&name, &Value::Object(words.clone()).to_string()),
+        ));
+    }
     let facet_rows: Vec<Value> = docs
         .iter()
         .map(|d| {
@@ -216,24 +275,42 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
         })
         .collect();
     files.push((
-        "search/facets.json".into(),
-        Value::Array(facet_rows).to_string(),
+        "search/facets.js".into(),
+        script("facets", &Value::Array(facet_rows).to_string()),
     ));
     let mut expansions = serde_json::Map::new();
     for e in glossary {
         expansions.insert(e.key.to_lowercase(), json!({"t": e.term, "d": e.doc}));
     }
     let meta = json!({
-        "v": 1,
+        "v": 2,
         "docs": docs.len(),
         "split": split,
         "shards": groups.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        "vocab": vocab.keys().collect::<Vec<_>>(),
         "collections": facets.collections.iter().map(|(n, t)| json!({"name": n, "title": t})).collect::<Vec<_>>(),
         "taxonomies": facets.taxonomies.iter().map(|(n, t, terms)| json!({"name": n, "title": t, "terms": terms})).collect::<Vec<_>>(),
         "glossary": expansions,
     });
-    files.push(("search/meta.json".into(), meta.to_string()));
+    files.push(("search/meta.js".into(), script("meta", &meta.to_string())));
     files
+}
+
+/// Shortest word kept in the vocabulary for typo tolerance: a word of five letters with one
+/// letter missing.
+pub const VOCAB_MIN: usize = 4;
+
+/// An index file as a script that hands its data to the client: a page opened from disk may
+/// load scripts but not fetch files.
+fn script(name: &str, json: &str) -> String {
+    format!("canonSearchData({},{json});\n", Value::String(name.into()))
+}
+
+/// The JSON inside an index file written by [`build`], and the file's name.
+pub fn script_data(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("canonSearchData(\"")?;
+    let (name, rest) = rest.split_once("\",")?;
+    Some((name, rest.trim_end().strip_suffix(");")?))
 }
 
 /// A document for the results list, its text capped for excerpts.
@@ -250,8 +327,9 @@ fn doc_json(doc: &Doc) -> String {
             }
             json!([s.id, s.title, text])
         })
+        .chain(doc.requirements.iter().map(|r| json!([r.id, r.id, r.text])))
         .collect();
-    json!({"t": doc.title, "u": doc.url.trim_start_matches('/'), "i": doc.id, "x": doc.description, "c": doc.collection, "s": sections}).to_string()
+    json!({"t": doc.title, "u": doc.url.trim_start_matches('/'), "i": doc.id, "x": doc.description, "c": doc.collection, "g": doc.glossary.then_some(1), "s": sections}).to_string()
 }
 
 /// The first `n` characters of a term.

@@ -1,12 +1,17 @@
-//! Words for the search index: plain text and sections from rendered HTML, tokens, and a light
-//! English stemmer. The browser client (`search.js`) implements the same tokenising and
-//! stemming rules; `tests` pins both to the same examples.
+//! Words for the search index: plain text and sections from rendered HTML, tokens, a light
+//! English stemmer and a fold of British and American spellings. The browser client
+//! (`search.js`) implements the same tokenising, stemming and folding rules; the tests pin
+//! both to the same examples.
 
-/// Words too common to be worth indexing.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-    "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which",
-    "with",
+/// Words too common to be worth indexing, or to count in a question ("what do I do if …").
+/// Sorted, for a binary search; `search.js` holds the same list.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get", "got",
+    "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no",
+    "not", "of", "on", "or", "our", "so", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "to", "up", "us", "was", "we", "were", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "you", "your",
 ];
 
 /// A part of a page: the text before the first heading (`id` empty) or under one heading.
@@ -130,42 +135,27 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The words of a text, lower case, split at anything that is not a letter or digit; an id
-/// such as `SEC-004` is kept whole as well as in parts.
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
-        let raw = raw.trim_matches('-');
-        if raw.is_empty() {
-            continue;
-        }
-        let lower = raw.to_lowercase();
-        if lower.contains('-') {
-            if is_identifier(&lower) {
-                out.push(lower.clone());
-            }
-            out.extend(
-                lower
-                    .split('-')
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string),
-            );
-        } else {
-            out.push(lower);
-        }
-    }
-    out
-}
-
-/// `sec-004`, `a-5-15`: letters then digits, joined by hyphens.
-fn is_identifier(word: &str) -> bool {
-    word.chars().any(|c| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+/// `sec-004`, `a-5-15`, `sec-004.2`: letters and digits joined by hyphens or dots, with at
+/// least one digit.
+pub fn is_identifier(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit())
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// Whether a word is too common to index.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// A word as the index holds it: stemmed, then with British and American spellings folded
+/// together ([`fold`]).
+pub fn normalize(word: &str) -> String {
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    fold(&mut out);
+    out
 }
 
 /// A light English stemmer: plurals, `-ing` and `-ed`, so "backups", "backed" and "backing"
@@ -215,15 +205,115 @@ pub fn stem_into(word: &str, w: &mut String) {
     }
 }
 
-/// Calls `f` with each index term of a text, as [`terms`] lists them, without allocating a
-/// string per word.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+/// Stems whose British and American forms differ other than by a rule of [`fold`]: (either
+/// form, the form both are folded to). `search.js` holds the same table.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("aging", "age"),
+    ("cancell", "cancel"),
+    ("counsell", "counsel"),
+    ("defence", "defense"),
+    ("fuell", "fuel"),
+    ("grey", "gray"),
+    ("labell", "label"),
+    ("licence", "license"),
+    ("modell", "model"),
+    ("offence", "offense"),
+    ("practis", "practic"),
+    ("practise", "practice"),
+    ("pretence", "pretense"),
+    ("signall", "signal"),
+    ("travell", "travel"),
+];
+
+fn is_vowel(b: u8) -> bool {
+    b"aeiouy".contains(&b)
+}
+
+/// Folds British and American spellings of a stem to one form, so `organisation` meets
+/// `organization`, `colour` meets `color`, `centre` meets `center`, `programme` meets
+/// `program` and `paediatric` meets `pediatric`. The folded form need not be a word: index
+/// and query fold alike. Identifiers and words with digits are left alone.
+pub fn fold(w: &mut String) {
+    if w.len() < 4 || !w.is_ascii() || w.bytes().any(|b| b.is_ascii_digit() || b == b'-') {
+        return;
+    }
+    if let Ok(k) = SPELLINGS.binary_search_by(|(from, _)| from.cmp(&w.as_str())) {
+        *w = SPELLINGS[k].1.to_string();
+        return;
+    }
+    // -ize, -izer, -ization, -iz(ed|ing) -> -is…; -yze -> -yse.
+    for (z, s) in [("iz", "is"), ("yz", "ys")] {
+        for end in ["ation", "er", "e", ""] {
+            let tail = format!("{z}{end}");
+            if w.len() >= tail.len() + 3 && w.ends_with(&tail) {
+                let at = w.len() - tail.len();
+                w.replace_range(at..at + 2, s);
+                break;
+            }
+        }
+    }
+    // colour, behaviour, favourite, honourable -> color, behavior, favorite, honorable.
+    for end in ["our", "ourite", "ourable", "ourful", "ourless", "ourer"] {
+        if w.len() >= end.len() + 3 && w.ends_with(end) {
+            let at = w.len() - end.len();
+            w.remove(at + 1);
+            break;
+        }
+    }
+    // centre, fibre -> center, fiber; catalogue -> catalog; programme -> program.
+    if w.len() >= 5 && (w.ends_with("tre") || w.ends_with("bre")) {
+        let n = w.len();
+        w.replace_range(n - 2.., "er");
+    } else if (w.len() >= 7 && w.ends_with("ogue")) || w.ends_with("amme") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with("llment") || w.ends_with("dgement") {
+        // enrollment -> enrolment, judgement -> judgment: the letter five from the end.
+        let n = w.len();
+        w.remove(n - 5);
+    }
+    // paediatric, haematology, anaemia -> pediatric, hematology, anemia; oedema, foetal,
+    // diarrhoea -> edema, fetal, diarrhea.
+    if w.contains("ae") || w.contains("oe") {
+        let b = w.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        for (i, &c) in b.iter().enumerate() {
+            let next = b.get(i + 1).copied();
+            let after = b.get(i + 2).copied();
+            let before = i.checked_sub(1).map(|j| b[j]);
+            let drop = (c == b'a' || c == b'o')
+                && next == Some(b'e')
+                && match (before, after) {
+                    (Some(p), Some(a)) => {
+                        !is_vowel(p)
+                            && (!is_vowel(a) || (c == b'o' && a == b'a'))
+                            && !(c == b'o' && a == b's' && i + 3 == b.len())
+                    }
+                    (None, Some(a)) => c == b'o' && !is_vowel(a),
+                    _ => false,
+                };
+            if !drop {
+                out.push(c);
+            }
+        }
+        if out.len() != b.len() {
+            *w = String::from_utf8(out).unwrap_or_default();
+        }
+    }
+}
+
+/// Calls `f` with each index term of a text, as [`terms`] lists them, and the word it comes
+/// from (lower case), without allocating a string per word. A hyphenated word gives its parts
+/// and the parts joined (`e-mail` gives `e`, `mail` and `email`), an identifier such as
+/// `SEC-004` itself and its parts.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str, &str)) {
     let mut lower = String::new();
     let mut stemmed = String::new();
-    let mut emit = |word: &str, f: &mut dyn FnMut(&str)| {
+    let mut joined = String::new();
+    let mut emit = |word: &str, f: &mut dyn FnMut(&str, &str)| {
         if !word.is_empty() && !is_stopword(word) {
             stem_into(word, &mut stemmed);
-            f(&stemmed);
+            fold(&mut stemmed);
+            f(&stemmed, word);
         }
     };
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
@@ -239,11 +329,19 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
             lower.extend(raw.chars().flat_map(char::to_lowercase));
         }
         if lower.contains('-') {
-            if is_identifier(&lower) {
+            let identifier = is_identifier(&lower);
+            if identifier {
                 emit(&lower, &mut f);
             }
-            for part in lower.split('-') {
+            joined.clear();
+            let mut parts = 0;
+            for part in lower.split('-').filter(|p| !p.is_empty()) {
                 emit(part, &mut f);
+                joined.push_str(part);
+                parts += 1;
+            }
+            if !identifier && parts > 1 {
+                emit(&joined, &mut f);
             }
         } else {
             emit(&lower, &mut f);
@@ -251,20 +349,18 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// The index terms of a text: words, stopwords dropped, stemmed.
+/// The index terms of a text: words, stopwords dropped, stemmed and folded.
 pub fn terms(text: &str) -> Vec<String> {
-    words(text)
-        .into_iter()
-        .filter(|w| !is_stopword(w))
-        .map(|w| stem(&w))
-        .collect()
+    let mut out = Vec::new();
+    for_each_term(text, |t, _| out.push(t.to_string()));
+    out
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
-    /// Shared with the browser client's tests: (word, stem).
+    /// Shared with the browser client's tests: (word, index term).
     pub(crate) const STEMS: &[(&str, &str)] = &[
         ("backups", "backup"),
         ("policies", "policy"),
@@ -285,10 +381,63 @@ pub(crate) mod tests {
         ("a5", "a5"),
     ];
 
+    /// (one spelling, the other): each pair folds to one term.
+    pub(crate) const SPELLING_PAIRS: &[(&str, &str)] = &[
+        ("organisation", "organization"),
+        ("organisations", "organizations"),
+        ("organised", "organized"),
+        ("recognising", "recognizing"),
+        ("minimise", "minimize"),
+        ("authorisation", "authorization"),
+        ("analyse", "analyze"),
+        ("analysing", "analyzing"),
+        ("colour", "color"),
+        ("behaviours", "behaviors"),
+        ("favourite", "favorite"),
+        ("centre", "center"),
+        ("centres", "centers"),
+        ("fibre", "fiber"),
+        ("programme", "program"),
+        ("programmes", "programs"),
+        ("catalogue", "catalog"),
+        ("defence", "defense"),
+        ("licence", "license"),
+        ("travelled", "traveled"),
+        ("cancelled", "canceled"),
+        ("enrolment", "enrollment"),
+        ("judgement", "judgment"),
+        ("paediatric", "pediatric"),
+        ("haematology", "hematology"),
+        ("anaemia", "anemia"),
+        ("oedema", "edema"),
+        ("oesophagus", "esophagus"),
+        ("foetal", "fetal"),
+        ("diarrhoea", "diarrhea"),
+        ("grey", "gray"),
+    ];
+
     #[test]
     fn stems() {
         for (word, stemmed) in STEMS {
-            assert_eq!(stem(word), *stemmed, "{word}");
+            assert_eq!(normalize(word), *stemmed, "{word}");
+        }
+    }
+
+    #[test]
+    fn british_and_american_spellings_meet() {
+        for (gb, us) in SPELLING_PAIRS {
+            assert_eq!(normalize(gb), normalize(us), "{gb} / {us}");
+        }
+        // Words the rules must leave apart.
+        for (a, b) in [
+            ("size", "sise"),
+            ("hour", "hor"),
+            ("journal", "jornal"),
+            ("resource", "resorce"),
+            ("goes", "ges"),
+            ("aero", "ero"),
+        ] {
+            assert_ne!(normalize(a), normalize(b), "{a} / {b}");
         }
     }
 
@@ -296,26 +445,35 @@ pub(crate) mod tests {
     fn the_visitor_gives_the_same_terms() {
         let text = "The Backups, SEC-004 and policies; ÉTUDES of logging.";
         let mut seen = Vec::new();
-        for_each_term(text, |t| seen.push(t.to_string()));
-        assert_eq!(seen, terms(text));
-    }
-
-    #[test]
-    fn stopwords_are_sorted_for_lookup() {
-        let mut sorted = STOPWORDS.to_vec();
-        sorted.sort();
-        assert_eq!(sorted, STOPWORDS);
-    }
-
-    #[test]
-    fn words_keep_identifiers_whole() {
+        for_each_term(text, |t, _| seen.push(t.to_string()));
         assert_eq!(
-            words("See SEC-004, A.5.15 and e-mail!"),
+            seen,
+            ["backup", "sec-004", "sec", "004", "policy", "étude", "log"]
+        );
+    }
+
+    #[test]
+    fn lists_are_sorted_for_lookup() {
+        let mut sorted = STOPWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOPWORDS);
+        let mut sorted = SPELLINGS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, SPELLINGS);
+    }
+
+    #[test]
+    fn hyphenated_words_are_indexed_whole_and_joined() {
+        assert_eq!(
+            terms("See SEC-004, A.5.15 and e-mail!"),
             [
-                "see", "sec-004", "sec", "004", "a", "5", "15", "and", "e", "mail"
+                "see", "sec-004", "sec", "004", "5", "15", "e", "mail", "email"
             ]
         );
-        assert_eq!(terms("The backups of the policies"), ["backup", "policy"]);
+        assert_eq!(
+            terms("The back-up of the policies"),
+            ["back", "backup", "policy"]
+        );
     }
 
     #[test]

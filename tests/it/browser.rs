@@ -107,6 +107,21 @@ impl Page {
         }
     }
 
+    /// Evaluates an expression that may return a promise, and waits for it.
+    fn eval_await(&mut self, expression: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        r["result"]["result"]["value"].clone()
+    }
+
+    /// Loads a URL and waits until the page has loaded.
+    fn goto(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+        self.wait_until("document.readyState === 'complete'");
+    }
+
     fn eval(&mut self, expression: &str) -> Value {
         let r = self.call(
             "Runtime.evaluate",
@@ -155,12 +170,15 @@ fn port_after(line: &str, marker: &str) -> u16 {
         .unwrap()
 }
 
-fn session(root: &std::path::Path) -> Session {
+/// Headless Chromium with one page, driven over DevTools.
+pub(crate) struct Browser {
+    _browser: Killed,
+    _profile: tempfile::TempDir,
+    page: Page,
+}
+
+fn browser() -> Browser {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
-    let mut serve = Command::new(BIN);
-    serve.args(["serve", "--port", "0", "--root"]).arg(root);
-    let (server, line) = start(serve, "http://127.0.0.1:");
-    let port = port_after(&line, "http://127.0.0.1:");
     let profile = tempfile::tempdir().unwrap();
     let mut browser = Command::new(&chromium);
     browser
@@ -173,6 +191,7 @@ fn session(root: &std::path::Path) -> Session {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--allow-file-access-from-files",
             "--remote-debugging-port=0",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
@@ -190,11 +209,28 @@ fn session(root: &std::path::Path) -> Session {
         .unwrap()
         .to_string();
     let (socket, _) = tungstenite::connect(ws.as_str()).expect("devtools socket");
-    Session {
-        _server: server,
+    Browser {
         _browser: browser,
         _profile: profile,
         page: Page { socket, next_id: 0 },
+    }
+}
+
+fn session(root: &std::path::Path) -> Session {
+    let mut serve = Command::new(BIN);
+    serve.args(["serve", "--port", "0", "--root"]).arg(root);
+    let (server, line) = start(serve, "http://127.0.0.1:");
+    let port = port_after(&line, "http://127.0.0.1:");
+    let Browser {
+        _browser,
+        _profile,
+        page,
+    } = browser();
+    Session {
+        _server: server,
+        _browser,
+        _profile,
+        page,
         port,
     }
 }
@@ -415,4 +451,261 @@ fn a_fresh_browser_finishes_loading_a_served_page() {
             json!(true)
         );
     }
+}
+
+fn file_url(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A query as a URL's `q` parameter.
+fn query_param(q: &str) -> String {
+    let mut out = String::new();
+    for b in q.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn the_browser_client_scores_the_judged_set_and_suggests_what_the_page_shows() {
+    let site = crate::support::example().0.path().join("site");
+    let index = crate::support::search_index(&site);
+    let set = crate::search::judged();
+    let mut b = browser();
+    let page = &mut b.page;
+    let home = file_url(&site.join("index.html"));
+    let root = file_url(&site) + "/";
+    page.goto(&home);
+    page.wait_until("!!window.canonSearch");
+    // The client splits, stems and folds words exactly as the index builder does.
+    for text in [
+        "The Backups, SEC-004 and policies; processes, patches, logging, planned and installed.",
+        "Status analysis: access for 2FA e-mail users – A.5.15 Ünïcode naïve cafés",
+        "Reporting reported reports; running? run! runs. Back-ups of self-check forms.",
+        "Organisation organization colours behaviour centres programmes catalogue defence paediatric oedema diarrhoea travelled judgement enrolment grey",
+    ] {
+        let js = page.eval(&format!(
+            "canonSearch.terms({})",
+            serde_json::to_string(text).unwrap()
+        ));
+        assert_eq!(js, json!(canon::search::text::terms(text)), "{text}");
+    }
+    let mut results = Vec::new();
+    for j in &set {
+        let js = page.eval_await(&format!(
+            "canonSearch.run({}, {{}}).then(async (r) => {{ const out = []; for (const h of r.hits.slice(0, 10)) out.push((await canonSearch.describe(h, r.marks, r.meta)).url); return out; }})",
+            serde_json::to_string(&j.q).unwrap()
+        ));
+        let urls: Vec<String> = js
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: {js}", j.q))
+            .iter()
+            .map(|u| u.as_str().unwrap().strip_prefix(&root).unwrap().to_string())
+            .collect();
+        let rust: Vec<String> = index
+            .search(&j.q, None)
+            .hits
+            .into_iter()
+            .take(10)
+            .map(|h| h.url)
+            .collect();
+        assert_eq!(
+            urls, rust,
+            "the browser ranks {:?} as the Rust client does",
+            j.q
+        );
+        results.push(urls);
+    }
+    crate::search::assert_scores("browser client", &set, &results);
+
+    // The header's suggestions are the search page's first results, in the same order, and
+    // both count the same results.
+    let search_page = file_url(&site.join("search/index.html"));
+    for j in &set {
+        page.goto(&home);
+        page.wait_until("!!window.canonSearch");
+        page.eval(&format!(
+            "(() => {{ const b = document.getElementById('site-search'); b.focus(); b.value = {}; b.dispatchEvent(new Event('input')); }})()",
+            serde_json::to_string(&j.q).unwrap()
+        ));
+        page.wait_until("!document.getElementById('site-search-options').hidden");
+        let suggested =
+            page.eval("[...document.querySelectorAll('#site-search-options a')].map(a => a.href)");
+        let count = page.eval("document.getElementById('site-search-option-all').innerText");
+        page.goto(&format!("{search_page}?q={}", query_param(&j.q)));
+        page.wait_until("document.getElementById('search-status').innerText !== ''");
+        let shown = page.eval(
+            "[...document.querySelectorAll('#search-results li h2 a')].slice(0, 6).map(a => a.href)",
+        );
+        assert_eq!(
+            suggested, shown,
+            "{:?}: suggestions and results differ",
+            j.q
+        );
+        let status = page.eval("document.getElementById('search-status').innerText");
+        let n = |v: &Value| {
+            v.as_str()
+                .unwrap_or("")
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .parse::<usize>()
+                .unwrap_or(0)
+        };
+        assert_eq!(n(&count), n(&status), "{:?}: {count} / {status}", j.q);
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn search_works_from_disk_and_lists_every_page_without_javascript() {
+    let site = crate::support::example().0.path().join("site");
+    let mut b = browser();
+    let page = &mut b.page;
+    // From a page opened from disk, the header's form leads to the search page beside it.
+    page.goto(&file_url(&site.join("standards/access-control/index.html")));
+    page.eval("document.getElementById('site-search').value = 'ransomware'; document.querySelector('form.site-search').submit()");
+    page.wait_until("location.pathname.endsWith('/search/index.html') && document.querySelectorAll('#search-results li').length > 0");
+    assert_eq!(
+        page.eval("document.querySelector('#search-results li h2 a').innerText"),
+        json!("Ransomware")
+    );
+    // A typo with no close word gets help; one with a close word gets a "Did you mean".
+    page.goto(&format!(
+        "{}?q=rnsomwre",
+        file_url(&site.join("search/index.html"))
+    ));
+    page.wait_until("!document.getElementById('search-help').hidden");
+    assert_eq!(
+        page.eval("document.querySelector('.search-help__dym a').innerText"),
+        json!("ransomware")
+    );
+
+    // Without JavaScript the page says so and lists every page A to Z.
+    page.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    page.goto(&format!(
+        "{}?q=phishing",
+        file_url(&site.join("search/index.html"))
+    ));
+    let note = page.eval("document.querySelector('.search-nojs').innerText");
+    assert!(
+        note.as_str()
+            .unwrap_or("")
+            .contains("Searching needs JavaScript"),
+        "{note}"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.search-js').hidden"),
+        json!(true)
+    );
+    let listed = page.eval("[...document.querySelectorAll('#search-az li a')].map(a => a.href)");
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for collection in ["methods", "standards", "modules", "paths"] {
+        for entry in
+            std::fs::read_dir(crate::support::repo().join("content").join(collection)).unwrap()
+        {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let Some(slug) = name.strip_suffix(".md").filter(|s| !s.starts_with('_')) else {
+                continue;
+            };
+            let want = format!("/{collection}/{slug}/index.html");
+            assert!(
+                listed.iter().any(|l| l.ends_with(&want)),
+                "{want} is not in the A to Z"
+            );
+        }
+    }
+}
+
+/// Pages whose document is wider than the viewport at `width` CSS pixels.
+fn too_wide(page: &mut Page, files: &[std::path::PathBuf], width: u32) -> Vec<String> {
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+    );
+    let mut out = Vec::new();
+    for f in files {
+        page.goto(&file_url(f));
+        let w = page
+            .eval("document.documentElement.scrollWidth")
+            .as_u64()
+            .unwrap_or(0);
+        if w > u64::from(width) {
+            out.push(format!("{} is {w} px wide at {width}", f.display()));
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
+fn no_page_scrolls_sideways_on_a_phone_or_at_double_text_size() {
+    let site = crate::support::example().0.path().join("site");
+    let all: Vec<std::path::PathBuf> = crate::support::html_files(&site)
+        .into_iter()
+        .map(|f| site.join(f))
+        .collect();
+    assert!(all.len() > 50);
+    let mut b = browser();
+    let page = &mut b.page;
+    let mut wide = Vec::new();
+    // 320 and 390 px phones; 1280 px with text at 200% lays out as 640 px.
+    for width in [320, 390, 640] {
+        wide.extend(too_wide(page, &all, width));
+    }
+    // A sample of other sites: both shared corpora and a generated one.
+    let out = tempfile::tempdir().unwrap();
+    let mut others = Vec::new();
+    let corpora = crate::support::repo().join("../shared/corpora");
+    for name in ["defra-software-development-standards", "gds-way"] {
+        let root = corpora.join(name);
+        if !root.exists() {
+            continue;
+        }
+        others.push(out.path().join(name));
+        let dest = out.path().join(name);
+        let run = crate::support::run_in(
+            &root,
+            &[
+                "build",
+                "--output",
+                dest.to_str().unwrap(),
+                "--broken-links",
+                "warn",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let generated = out.path().join("generated");
+    let run = crate::support::run_in(
+        out.path(),
+        &["corpus", "--pages", "300", generated.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dest = out.path().join("generated-site");
+    let run = crate::support::run_in(&generated, &["build", "--output", dest.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    others.push(dest);
+    for dir in others {
+        let files: Vec<std::path::PathBuf> = crate::support::html_files(&dir)
+            .into_iter()
+            .step_by(4)
+            .map(|f| dir.join(f))
+            .collect();
+        wide.extend(too_wide(page, &files, 320));
+    }
+    assert!(wide.is_empty(), "{wide:#?}");
 }

@@ -1,35 +1,6 @@
 //! The bundled example site, built end to end.
 
-use std::sync::OnceLock;
-
-use crate::support::{html_files, repo, run_in};
-
-/// The day the example site's reviews are judged against.
-const TODAY: &str = "2026-11-22";
-
-/// Builds the example site once per test run into a temporary folder.
-fn example() -> &'static (tempfile::TempDir, String) {
-    static SITE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let dest = out.path().join("site");
-        let run = run_in(
-            &repo(),
-            &[
-                "build",
-                "--output",
-                dest.to_str().unwrap(),
-                "--format",
-                "short",
-                // Reviews are judged against a fixed day, so the results do not change with time.
-                "--today",
-                TODAY,
-            ],
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        (out, run.stderr)
-    })
-}
+use crate::support::{TODAY, example, html_files, repo, run_in};
 
 fn read(rel: &str) -> String {
     let path = example().0.path().join("site").join(rel);
@@ -358,20 +329,7 @@ fn example_glossary_is_governed_and_strict_clean() {
 #[test]
 fn search_finds_ids_titles_and_glossary_words_first() {
     let site = example().0.path().join("site");
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(site.join("search")) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "json") {
-            let rel = entry
-                .path()
-                .strip_prefix(&site)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
-        }
-    }
-    let index = canon::search::query::Index::new(&files);
+    let index = crate::support::search_index(&site);
     // Every standard by its id and by its title.
     for (id, url, title) in [
         ("SEC-001", "standards/access-control/", "Access control"),

@@ -13,4 +13,5 @@ mod glossary;
 mod highlighting;
 mod hostile;
 mod output;
+mod search;
 mod serve;

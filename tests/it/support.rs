@@ -3,12 +3,59 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_canon");
 
 /// The repository root (the bundled example site).
 pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The day the example site's reviews are judged against.
+pub(crate) const TODAY: &str = "2026-11-22";
+
+/// Builds the example site once per test run into a temporary folder (the site is in `site`
+/// under it); returns the folder and what canon printed.
+pub(crate) fn example() -> &'static (tempfile::TempDir, String) {
+    static SITE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("site");
+        let run = run_in(
+            &repo(),
+            &[
+                "build",
+                "--output",
+                dest.to_str().unwrap(),
+                "--format",
+                "short",
+                // Reviews are judged against a fixed day, so the results do not change with time.
+                "--today",
+                TODAY,
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (out, run.stderr)
+    })
+}
+
+/// The search index files of a built site, read for the Rust client.
+pub(crate) fn search_index(site: &Path) -> canon::search::query::Index {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(site.join("search")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "js") {
+            let rel = entry
+                .path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    canon::search::query::Index::new(&files)
 }
 
 pub(crate) struct TestSite {

@@ -1,27 +1,40 @@
-// canon search: static, sharded index under search/; no server, nothing from other origins.
-// Mirrors src/search/text.rs (words, stopwords, stemming) and src/search/query.rs (ranking).
+// canon search: a static, sharded index under search/, loaded as script files so it works
+// from a web server and from disk (file://) alike; nothing from other origins.
+// Mirrors src/search/text.rs (words, stopwords, stems, spellings) and src/search/query.rs
+// (groups, typo tolerance, ranking); the tests run both over the same judged queries.
 (() => {
   "use strict";
   const script = document.currentScript;
-  const root = script ? script.src.replace(/search\.js(\?.*)?$/, "") : "/";
-  const STOP = new Set("a an and are as at be by for from has have in is it its of on or that the their this to was were which with".split(" "));
-  const cache = new Map();
-  const get = (path) => {
-    if (!cache.has(path)) cache.set(path, fetch(root + path).then((r) => (r.ok ? r.json() : null)).catch(() => null));
-    return cache.get(path);
+  const root = script ? script.src.replace(/search\.js(\?.*)?$/, "") : "";
+  const STOP = new Set(("a about after all also am an and any are as at be been but by can could did do does doing for from get got had has have how i if in into is it its me my no not of on or our so than that the their them then there these they this those to up us was we were what when where which who why will with would you your").split(" "));
+  const SPELLINGS = new Map([["aging", "age"], ["cancell", "cancel"], ["counsell", "counsel"], ["defence", "defense"], ["fuell", "fuel"], ["grey", "gray"], ["labell", "label"], ["licence", "license"], ["modell", "model"], ["offence", "offense"], ["practis", "practic"], ["practise", "practice"], ["pretence", "pretense"], ["signall", "signal"], ["travell", "travel"]]);
+  const FEW = 3, COMPLETIONS = 30, CLOSE = 3, MIN_COVER = 0.5, VOCAB_MIN = 4;
+
+  // Index files: each calls canonSearchData(name, data). A <script> element loads them
+  // where fetch cannot (pages opened from disk).
+  const waiting = new Map();
+  const files = new Map();
+  window.canonSearchData = (name, data) => {
+    const w = waiting.get(name);
+    if (w) { waiting.delete(name); w(data); }
   };
-  function words(text) {
-    const out = [];
-    for (let raw of text.toLowerCase().split(/[^\p{L}\p{N}-]+/u)) {
-      raw = raw.replace(/^-+|-+$/g, "");
-      if (!raw) continue;
-      if (raw.includes("-")) {
-        if (/\d/.test(raw) && /^[a-z0-9-]+$/.test(raw)) out.push(raw);
-        out.push(...raw.split("-").filter(Boolean));
-      } else out.push(raw);
+  function load(name) {
+    if (!files.has(name)) {
+      files.set(name, new Promise((resolve) => {
+        waiting.set(name, resolve);
+        const el = document.createElement("script");
+        el.src = root + "search/" + name + ".js";
+        el.async = true;
+        el.onerror = () => { waiting.delete(name); resolve(null); };
+        el.onload = () => { el.remove(); if (waiting.has(name)) { waiting.delete(name); resolve(null); } };
+        document.head.append(el);
+      }));
     }
-    return out;
+    return files.get(name);
   }
+
+  // Words, as src/search/text.rs.
+  const isId = (w) => /\d/.test(w) && /^[a-z0-9.-]+$/.test(w);
   function stem(w) {
     if (w.length <= 3 || w.includes("-") || /\d/.test(w)) return w;
     if (w.endsWith("ies") && w.length > 4) w = w.slice(0, -3) + "y";
@@ -34,88 +47,288 @@
     if (stripped && n > 2 && w[n - 1] === w[n - 2] && !"lsz".includes(w[n - 1])) w = w.slice(0, -1);
     return w;
   }
-  const terms = (text) => words(text).filter((w) => !STOP.has(w)).map(stem);
-  const fileKey = (p) => [...p].map((c) => (/[a-z0-9]/i.test(c) ? c : [...new TextEncoder().encode(c)].map((b) => "_" + b.toString(16).padStart(2, "0")).join(""))).join("");
-  let known = null;
-  async function shard(term, meta) {
-    const chars = [...term];
-    if (chars.length < 2) return {};
-    const two = chars.slice(0, 2).join("");
-    const key = meta.split.includes(two) ? chars.slice(0, 3).join("") : two;
-    known = known || new Set(meta.shards);
-    if (!known.has(key)) return {};
-    return (await get("search/t/" + fileKey(key) + ".json")) || {};
+  const vowel = (c) => c !== undefined && "aeiouy".includes(c);
+  function fold(w) {
+    if (w.length < 4 || !/^[\x00-\x7f]*$/.test(w) || /[0-9-]/.test(w)) return w;
+    if (SPELLINGS.has(w)) return SPELLINGS.get(w);
+    for (const [z, s] of [["iz", "is"], ["yz", "ys"]]) {
+      for (const end of ["ation", "er", "e", ""]) {
+        const tail = z + end;
+        if (w.length >= tail.length + 3 && w.endsWith(tail)) {
+          const at = w.length - tail.length;
+          w = w.slice(0, at) + s + w.slice(at + 2);
+          break;
+        }
+      }
+    }
+    for (const end of ["our", "ourite", "ourable", "ourful", "ourless", "ourer"]) {
+      if (w.length >= end.length + 3 && w.endsWith(end)) {
+        const at = w.length - end.length;
+        w = w.slice(0, at + 1) + w.slice(at + 2);
+        break;
+      }
+    }
+    if (w.length >= 5 && (w.endsWith("tre") || w.endsWith("bre"))) w = w.slice(0, -2) + "er";
+    else if (w.length >= 7 && w.endsWith("ogue")) w = w.slice(0, -2);
+    else if (w.endsWith("amme")) w = w.slice(0, -2);
+    else if (w.endsWith("llment")) w = w.slice(0, -5) + w.slice(-4);
+    else if (w.endsWith("dgement")) w = w.slice(0, -5) + w.slice(-4);
+    if (w.includes("ae") || w.includes("oe")) {
+      let out = "";
+      for (let i = 0; i < w.length; i++) {
+        const c = w[i], next = w[i + 1], after = w[i + 2], before = w[i - 1];
+        let drop = false;
+        if ((c === "a" || c === "o") && next === "e") {
+          if (before !== undefined && after !== undefined) {
+            drop = !vowel(before) && (!vowel(after) || (c === "o" && after === "a")) && !(c === "o" && after === "s" && i + 3 === w.length);
+          } else if (before === undefined && after !== undefined) drop = c === "o" && !vowel(after);
+        }
+        if (!drop) out += c;
+      }
+      w = out;
+    }
+    return w;
   }
-  async function postings(term, meta, prefix) {
-    const s = await shard(term, meta);
-    const out = new Map();
-    const keys = prefix ? Object.keys(s).filter((k) => k.startsWith(term)).slice(0, 30) : s[term] ? [term] : [];
-    for (const k of keys) {
-      const list = s[k];
-      let d = 0;
-      for (let i = 0; i < list.length; i += 3) {
-        d += list[i];
-        const prev = out.get(d);
-        const w = k === term ? list[i + 1] : Math.max(1, list[i + 1] >> 1);
-        if (!prev || w > prev[0]) out.set(d, [w, list[i + 2]]);
+  const normalize = (w) => fold(stem(w));
+  // The index terms of a text, as text::terms.
+  function terms(text) {
+    const out = [];
+    const emit = (w) => { if (w && !STOP.has(w)) out.push(normalize(w)); };
+    for (let raw of text.toLowerCase().split(/[^\p{L}\p{N}-]+/u)) {
+      raw = raw.replace(/^-+|-+$/g, "");
+      if (!raw) continue;
+      if (raw.includes("-")) {
+        const id = isId(raw);
+        if (id) emit(raw);
+        const parts = raw.split("-").filter(Boolean);
+        parts.forEach(emit);
+        if (!id && parts.length > 1) emit(parts.join(""));
+      } else emit(raw);
+    }
+    return out;
+  }
+  // The words of a query, as query::tokens: [kind, word], kind "w", "id" or "c".
+  function tokens(query) {
+    const out = [];
+    for (let raw of query.toLowerCase().split(/[^\p{L}\p{N}.-]+/u)) {
+      raw = raw.replace(/^[-.]+|[-.]+$/g, "");
+      if (!raw) continue;
+      if ((raw.includes("-") || raw.includes(".")) && isId(raw)) { out.push(["id", raw]); continue; }
+      for (let piece of raw.split(".")) {
+        piece = piece.replace(/^-+|-+$/g, "");
+        if (piece) out.push([piece.includes("-") ? "c" : "w", piece]);
       }
     }
     return out;
   }
-  async function groupScores(alternatives, meta, prefix) {
-    const best = new Map();
-    for (const [t, isPrefix] of alternatives) {
-      for (const [d, [w, s]] of await postings(t, meta, prefix && isPrefix)) {
-        const e = best.get(d);
-        if (!e || w > e[0]) best.set(d, [w, s]);
+  function distance(a, b) {
+    a = [...a]; b = [...b];
+    const w = b.length + 1;
+    const d = new Array((a.length + 1) * w).fill(0);
+    for (let j = 0; j <= b.length; j++) d[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      d[i * w] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let v = Math.min(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2] + 1);
+        d[i * w + j] = v;
       }
     }
-    return best;
+    return d[a.length * w + b.length];
   }
-  // Runs a query; `live` treats the last word as a prefix still being typed.
-  async function search(query, live) {
-    const meta = await get("search/meta.json");
-    if (!meta) return null;
-    const lower = query.trim().toLowerCase();
-    const gloss = meta.glossary[lower] || null;
-    const ws = words(lower).filter((w) => !STOP.has(w));
-    let scores = null;
-    if (gloss) {
-      // The whole query names a glossary term: the term's words together, or the query's.
-      scores = await allOf(terms(gloss.t).map((t) => [[t, false]]), meta, false);
-      const own = await allOf(ws.map((w, i) => [[stem(w), i === ws.length - 1]]), meta, live);
-      for (const [d, v] of own) { const e = scores.get(d); if (!e || v[0] > e[0]) scores.set(d, v); }
-      // The term's own entry comes first.
-      let top = 0;
-      for (const [w] of scores.values()) top = Math.max(top, w);
-      scores.set(gloss.d, [top + 1, 0]);
-    } else {
-      const groups = ws.map((w, i) => {
-        const alts = [[stem(w), i === ws.length - 1]];
-        const g = meta.glossary[w];
-        if (g) for (const t of terms(g.t)) alts.push([t, false]);
-        return alts;
-      });
-      scores = await allOf(groups, meta, live);
+  const editsAllowed = (n) => (n <= 4 ? 0 : n <= 8 ? 1 : 2);
+  const strength = (w) => (w * 11) / (w + 10);
+  const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const round = (x) => Math.round(x * 1e6) / 1e6;
+  const fileKey = (p) => [...p].map((c) => (/[a-z0-9]/i.test(c) ? c : [...new TextEncoder().encode(c)].map((b) => "_" + b.toString(16).padStart(2, "0")).join(""))).join("");
+
+  // The index, as query::Index.
+  class Index {
+    constructor(meta) { this.meta = meta; this.shards = new Set(meta.shards); this.split = new Set(meta.split); this.vocab = new Set(meta.vocab); this.decoded = new Map(); }
+    async shard(term) {
+      const chars = [...term];
+      if (chars.length < 2) return null;
+      const two = chars.slice(0, 2).join("");
+      const key = this.split.has(two) ? chars.slice(0, 3).join("") : two;
+      if (!this.shards.has(key)) return null;
+      return load("t/" + fileKey(key));
     }
-    // Highlight the term a glossary word stands for as well as the word.
-    const marks = gloss ? [...ws, ...words(gloss.t).filter((w) => !STOP.has(w))] : ws;
-    return { meta, gloss, scores, ws: marks };
-  }
-  async function allOf(groups, meta, live) {
-    let acc = null;
-    for (const g of groups) {
-      const best = await groupScores(g, meta, live);
-      if (acc === null) acc = best;
-      else {
-        const next = new Map();
-        for (const [d, [w, s]] of acc) { const b = best.get(d); if (b) next.set(d, [w + b[0], s]); }
-        acc = next;
+    async postings(term) {
+      if (this.decoded.has(term)) return this.decoded.get(term);
+      const s = await this.shard(term);
+      const list = s && Object.prototype.hasOwnProperty.call(s, term) ? s[term] : null;
+      const out = [];
+      if (list) for (let i = 0, d = 0; i < list.length; i += 3) { d += list[i]; out.push([d, list[i + 1], list[i + 2]]); }
+      this.decoded.set(term, out);
+      return out;
+    }
+    async has(term) {
+      const s = await this.shard(term);
+      return !!s && Object.prototype.hasOwnProperty.call(s, term);
+    }
+    async completions(start) {
+      const s = await this.shard(start);
+      if (!s) return [];
+      const found = Object.keys(s).filter((k) => k.startsWith(start) && k !== start).map((k) => [k, s[k].length]);
+      found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return found.slice(0, COMPLETIONS).map((f) => f[0]);
+    }
+    async close(term, max, limit) {
+      const first = [...term][0];
+      if (!first || !this.vocab.has(first)) return [];
+      const words = (await load("v/" + fileKey(first))) || {};
+      const n = [...term].length;
+      const found = [];
+      for (const [t, v] of Object.entries(words)) {
+        if (t === term || Math.abs([...t].length - n) > max) continue;
+        const d = distance(term, t);
+        if (d <= max) found.push([d, Array.isArray(v) ? v[0] : v, t, Array.isArray(v) ? v[1] : t]);
       }
+      found.sort((a, b) => a[0] - b[0] || b[1] - a[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+      return found.slice(0, limit).map((f) => [f[2], f[0], f[3]]);
     }
-    return acc || new Map();
+    async groups(query, typing, results) {
+      const toks = tokens(query);
+      const groups = [];
+      const group = () => { const alts = []; return { alts, add(term, factor) { const a = alts.find((x) => x[0] === term); if (a) a[1] = Math.max(a[1], factor); else alts.push([term, factor]); } }; };
+      for (let i = 0; i < toks.length; i++) {
+        const last = i + 1 === toks.length;
+        const [kind, w] = toks[i];
+        if (kind === "id") {
+          const completions = typing && last ? await this.completions(w) : [];
+          const has = await this.has(w);
+          if (has || completions.length) {
+            const g = group();
+            if (has) g.add(w, 1);
+            for (const t of completions) g.add(t, 0.5);
+            groups.push(g);
+          } else for (const p of w.split(/[-.]/).filter(Boolean)) await this.wordGroup(p, false, groups, results);
+        } else if (kind === "c") {
+          const norm = normalize(w.split("-").join(""));
+          if (await this.has(norm)) { const g = group(); g.add(norm, 1); groups.push(g); }
+          else for (const p of w.split("-").filter(Boolean)) await this.wordGroup(p, false, groups, results);
+        } else {
+          const next = toks[i + 1];
+          if (next && next[0] === "w") {
+            const joined = normalize(w + next[1]);
+            if (await this.has(joined)) {
+              const g = group();
+              g.add(joined, 1);
+              for (const part of [w, next[1]]) if (!STOP.has(part)) g.add(normalize(part), 0.5);
+              groups.push(g);
+              i++;
+              continue;
+            }
+          }
+          await this.wordGroup(w, typing && last, groups, results, group);
+        }
+      }
+      return groups;
+    }
+    async wordGroup(word, typing, groups, results) {
+      if (STOP.has(word) && !typing) return;
+      const alts = [];
+      const add = (term, factor) => { const a = alts.find((x) => x[0] === term); if (a) a[1] = Math.max(a[1], factor); else alts.push([term, factor]); };
+      const norm = normalize(word);
+      if (!STOP.has(word)) add(norm, 1);
+      const gloss = Object.prototype.hasOwnProperty.call(this.meta.glossary, word) ? this.meta.glossary[word] : null;
+      if (gloss) for (const t of terms(gloss.t)) add(t, 0.6);
+      const letters = [...word].length;
+      if (typing && letters >= 2) for (const t of await this.completions(word)) add(t, 0.5);
+      const max = editsAllowed(letters);
+      if (max > 0 && !/\p{N}/u.test(word)) {
+        const docs = new Set();
+        for (const [t] of alts) for (const p of await this.postings(t)) docs.add(p[0]);
+        if (docs.size < FEW) {
+          for (const [t, d, written] of await this.close(norm, max, CLOSE)) {
+            if (results.corrections.every((c) => c[1] !== written)) results.corrections.push([word, written]);
+            add(t, d === 1 ? 0.8 : 0.6);
+          }
+        }
+      }
+      if (alts.length) groups.push({ alts });
+    }
+    async score(groups) {
+      const n = this.meta.docs;
+      const acc = new Map();
+      let total = 0;
+      for (const g of groups) {
+        const best = new Map();
+        for (const [term, factor] of g.alts) {
+          for (const [d, w, s] of await this.postings(term)) {
+            const v = strength(w) * factor;
+            const e = best.get(d);
+            if (!e) best.set(d, [v, s]);
+            else if (v > e[0]) { e[0] = v; e[1] = s; }
+          }
+        }
+        const weight = idf(n, best.size);
+        total += weight;
+        for (const [d, [v, s]] of best) {
+          let e = acc.get(d);
+          if (!e) { e = [0, 0, new Map()]; acc.set(d, e); }
+          e[0] += v * weight;
+          e[1] += weight;
+          e[2].set(s, (e[2].get(s) || 0) + weight);
+        }
+      }
+      const out = new Map();
+      if (total === 0) return out;
+      let bestCover = 0;
+      for (const e of acc.values()) bestCover = Math.max(bestCover, e[1]);
+      for (const [d, [sum, cover, sections]] of acc) {
+        if (cover < bestCover * MIN_COVER) continue;
+        let section = 0, top = -Infinity;
+        for (const s of [...sections.keys()].sort((a, b) => a - b)) if (sections.get(s) > top) { section = s; top = sections.get(s); }
+        out.set(d, [round((sum * cover) / total), section]);
+      }
+      return out;
+    }
+    // Runs a query: { scores: doc -> [score, section], gloss, corrections }.
+    async search(query) {
+      const results = { corrections: [], gloss: null, scores: null };
+      const typing = !/\s$/.test(query);
+      const lower = query.trim().toLowerCase();
+      const gloss = Object.prototype.hasOwnProperty.call(this.meta.glossary, lower) ? this.meta.glossary[lower] : null;
+      if (gloss) {
+        const ignored = { corrections: [] };
+        const scores = await this.score(await this.groups(gloss.t, false, ignored));
+        for (const [d, v] of await this.score(await this.groups(lower, false, ignored))) {
+          const e = scores.get(d);
+          if (!e || v[0] > e[0]) scores.set(d, v);
+        }
+        let top = 0;
+        for (const v of scores.values()) top = Math.max(top, v[0]);
+        scores.set(gloss.d, [top + 1, 0]);
+        results.gloss = gloss;
+        results.scores = scores;
+      } else results.scores = await this.score(await this.groups(query, typing, results));
+      return results;
+    }
+    async didYouMean(query) {
+      let changed = false;
+      const words = [];
+      for (const [kind, w] of tokens(query)) {
+        if (kind !== "w") { words.push(w); continue; }
+        const letters = [...w].length;
+        if (STOP.has(w) || letters < VOCAB_MIN - 1 || (await this.has(normalize(w)))) { words.push(w); continue; }
+        const [best] = await this.close(normalize(w), editsAllowed(letters) + 1, 1);
+        if (best) { changed = true; words.push(best[2]); } else words.push(w);
+      }
+      const fixed = words.join(" ");
+      if (!changed) return null;
+      const r = await this.search(fixed + " ");
+      return r.scores.size ? fixed : null;
+    }
   }
-  async function facetRows() { return (await get("search/facets.json")) || []; }
+
+  let index = null;
+  async function open() {
+    if (!index) index = load("meta").then((meta) => (meta ? new Index(meta) : null));
+    return index;
+  }
+  const facetRows = () => load("facets").then((rows) => rows || []);
   function matches(row, filters, meta) {
     for (const [name, values] of Object.entries(filters)) {
       if (!values.length) continue;
@@ -130,13 +343,18 @@
     }
     return true;
   }
-  async function ranked(result, filters) {
+  // One query for the header box and the search page alike: the ranked hits, the facet
+  // counts, the glossary term and the corrections.
+  async function run(query, filters) {
+    const idx = await open();
+    if (!idx) return null;
+    const result = await idx.search(query);
     const rows = await facetRows();
-    const { meta, scores } = result;
+    const meta = idx.meta;
     const counts = { collection: new Map() };
     for (const t of meta.taxonomies) counts[t.name] = new Map();
     const hits = [];
-    for (const [d, [w, s]] of scores) {
+    for (const [d, [w, s]] of result.scores) {
       const row = rows[d] || [-1];
       const c = meta.collections[row[0]];
       if (c) counts.collection.set(c.name, (counts.collection.get(c.name) || 0) + 1);
@@ -144,27 +362,40 @@
         const t = meta.taxonomies[p[0]];
         if (t) counts[t.name].set(t.terms[p[1]], (counts[t.name].get(t.terms[p[1]]) || 0) + 1);
       }
-      if (matches(row, filters, meta)) hits.push([d, w, s]);
+      if (matches(row, filters || {}, meta)) hits.push([d, w, s]);
     }
     hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { hits, counts };
+    const marks = [];
+    for (const [kind, w] of tokens(query)) if (!STOP.has(w)) marks.push(kind === "w" ? normalize(w) : w, w);
+    for (const [, written] of result.corrections) marks.push(written);
+    if (result.gloss) marks.push(...terms(result.gloss.t), ...result.gloss.t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w && !STOP.has(w)));
+    return { meta, hits, counts, gloss: result.gloss, corrections: result.corrections, marks: [...new Set(marks.filter((m) => m.length > 1))], index: idx };
   }
-  async function describe(hit, ws) {
-    const doc = await get("search/d/" + hit[0] + ".json");
+  // A hit as shown: title, URL (to the section or requirement), kind and an excerpt.
+  async function describe(hit, marks, meta) {
+    const doc = await load("d/" + hit[0]);
     if (!doc) return null;
-    const sec = doc.s[hit[2]] || doc.s[0] || ["", "", ""];
+    const sec = hit[2] > 0 ? doc.s[hit[2] - 1] : null;
     let url = root + doc.u;
-    if (hit[2] > 0 && sec[0]) url += "#" + sec[0];
-    const text = sec[2] || doc.x || "";
-    const lower = text.toLowerCase();
-    let at = -1;
-    for (const w of ws) { const i = lower.indexOf(w); if (i >= 0 && (at < 0 || i < at)) at = i; }
-    const start = Math.max(0, at - 60);
-    const excerpt = (start > 0 ? "…" : "") + text.slice(start, start + 180) + (start + 180 < text.length ? "…" : "");
-    return { title: doc.t, id: doc.i, url, section: hit[2] > 0 ? sec[1] : "", collection: doc.c, excerpt };
+    if (sec && sec[0]) url += "#" + sec[0];
+    const text = (sec && sec[2]) || doc.x || (doc.s[0] && doc.s[0][2]) || "";
+    const c = doc.c !== null && doc.c !== undefined ? meta.collections[doc.c] : null;
+    return { title: doc.t, id: doc.i, url, section: sec && sec[1] !== doc.t ? sec[1] : "", kind: doc.g ? "Glossary" : c ? c.title : "", excerpt: excerpt(text, marks) };
   }
-  function highlight(el, text, ws) {
-    const re = ws.length ? new RegExp("(" + ws.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")", "gi") : null;
+  const wordRe = (marks) => (marks.length ? new RegExp("(?<![\\p{L}\\p{N}])(" + marks.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")[\\p{L}\\p{N}]*", "giu") : null);
+  // About 180 characters around the first match, cut at spaces.
+  function excerpt(text, marks) {
+    const re = wordRe(marks);
+    const m = re ? re.exec(text) : null;
+    const at = m ? m.index : 0;
+    let start = Math.max(0, at - 60);
+    if (start > 0) { const sp = text.indexOf(" ", start); start = sp >= 0 && sp < at ? sp + 1 : at; }
+    let end = Math.min(text.length, start + 180);
+    if (end < text.length) { const sp = text.lastIndexOf(" ", end); if (sp > start) end = sp; }
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+  function highlight(el, text, marks) {
+    const re = wordRe(marks);
     let last = 0;
     if (re) for (const m of text.matchAll(re)) {
       el.append(text.slice(last, m.index));
@@ -175,7 +406,8 @@
     }
     el.append(text.slice(last));
   }
-  window.canonSearch = { search, ranked, describe, words, stem, terms };
+  const plural = (n) => n + (n === 1 ? " result" : " results");
+  window.canonSearch = { run, describe, terms, normalize, tokens, open };
 
   // The search page: results, facets and the glossary definition, all in the URL.
   const page = document.getElementById("search-page");
@@ -184,63 +416,96 @@
     const input = form.querySelector("input[name=q]");
     const list = document.getElementById("search-results");
     const status = document.getElementById("search-status");
+    const help = document.getElementById("search-help");
+    const filtersBox = document.getElementById("search-filters");
     const facetsBox = document.getElementById("search-facets");
     const definition = document.getElementById("search-definition");
     page.querySelector(".search-js").hidden = false;
+    for (const el of page.querySelectorAll(".search-nojs")) el.hidden = true;
+    // Filters sit beside the results on a wide screen, behind "Filter results" on a narrow one.
+    const wide = window.matchMedia("(min-width: 64rem)");
+    const place = () => { if (wide.matches) filtersBox.open = true; };
+    place();
+    wide.addEventListener("change", place);
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     const filters = {};
-    async function run() {
-      const q = input.value.trim();
+    let seq = 0;
+    async function show() {
+      const mine = ++seq;
+      const q = input.value;
       const url = new URLSearchParams();
-      if (q) url.set("q", q);
+      if (q.trim()) url.set("q", q.trim());
       for (const [k, vs] of Object.entries(filters)) for (const v of vs) url.append(k, v);
-      history.replaceState(null, "", "?" + url.toString());
-      list.replaceChildren();
-      facetsBox.replaceChildren();
-      definition.hidden = true;
-      if (q.length < 2) { status.textContent = ""; return; }
-      const result = await search(q, false);
-      if (!result) { status.textContent = "Search is not available."; return; }
-      const meta = result.meta;
-      for (const t of ["collection", ...meta.taxonomies.map((t) => t.name)]) if (!filters[t]) filters[t] = params.getAll(t);
-      const { hits, counts } = await ranked(result, filters);
-      status.textContent = hits.length + (hits.length === 1 ? " result" : " results") + " for “" + q + "”";
-      if (result.gloss) {
-        const doc = await get("search/d/" + result.gloss.d + ".json");
-        if (doc) {
-          definition.replaceChildren();
-          const h = document.createElement("h2");
-          h.textContent = doc.t + (doc.i ? " (" + doc.i + ")" : "");
-          const p = document.createElement("p");
-          p.textContent = (doc.s[0] && doc.s[0][2]) || "";
-          const a = document.createElement("a");
-          a.href = root + doc.u;
-          a.textContent = "Read the glossary entry";
-          definition.append(h, p, a);
-          definition.hidden = false;
-        }
+      try { history.replaceState(null, "", "?" + url.toString()); } catch (e) { /* file:// may refuse */ }
+      if (q.trim().length < 2) {
+        list.replaceChildren(); facetsBox.replaceChildren(); definition.hidden = true; help.hidden = true; filtersBox.hidden = true;
+        status.textContent = "";
+        return;
       }
-      const groups = [["collection", "Type", meta.collections.map((c) => [c.name, c.title])], ...meta.taxonomies.map((t) => [t.name, t.title, t.terms.map((x) => [x, x])])];
+      const idx = await open();
+      if (!idx) { status.textContent = "Search is not available: the index files could not be loaded."; return; }
+      for (const t of ["collection", ...idx.meta.taxonomies.map((t) => t.name)]) if (!filters[t]) filters[t] = params.getAll(t);
+      const r = await run(q, filters);
+      if (mine !== seq || !r) return;
+      const rows = [];
+      for (const hit of r.hits.slice(0, 20)) rows.push(await describe(hit, r.marks, r.meta));
+      let dym = null;
+      if (!r.hits.length) dym = await idx.didYouMean(q);
+      let glossDoc = r.gloss ? await load("d/" + r.gloss.d) : null;
+      if (mine !== seq) return;
+      list.replaceChildren(); facetsBox.replaceChildren();
+      definition.hidden = true;
+      const shown = q.trim();
+      status.textContent = plural(r.hits.length) + " for “" + shown + "”";
+      if (r.corrections.length && r.hits.length) status.textContent += ", including " + r.corrections.map((c) => "“" + c[1] + "”").join(", ");
+      help.hidden = r.hits.length > 0;
+      if (!r.hits.length) {
+        const p = help.querySelector(".search-help__dym");
+        p.replaceChildren();
+        if (dym) {
+          const a = document.createElement("a");
+          a.href = "?q=" + encodeURIComponent(dym);
+          a.textContent = dym;
+          a.addEventListener("click", (e) => { e.preventDefault(); input.value = dym; show(); });
+          p.append("Did you mean ", a, "?");
+        }
+        p.hidden = !dym;
+      }
+      if (glossDoc) {
+        definition.replaceChildren();
+        const h = document.createElement("h2");
+        h.textContent = glossDoc.t + (glossDoc.i ? " (" + glossDoc.i + ")" : "");
+        const p = document.createElement("p");
+        p.textContent = (glossDoc.s[0] && glossDoc.s[0][2]) || "";
+        const a = document.createElement("a");
+        a.href = root + glossDoc.u;
+        a.textContent = "Read the glossary entry";
+        definition.append(h, p, a);
+        definition.hidden = false;
+      }
+      const groups = [["collection", "Type", r.meta.collections.map((c) => [c.name, c.title])], ...r.meta.taxonomies.map((t) => [t.name, t.title, t.terms.map((x) => [x, x])])];
+      let any = false;
       for (const [name, title, values] of groups) {
-        const shown = values.filter(([v]) => counts[name].get(v) || filters[name].includes(v));
-        if (!shown.length) continue;
+        const here = values.filter(([v]) => r.counts[name].get(v) || filters[name].includes(v));
+        if (!here.length) continue;
+        any = true;
         const fs = document.createElement("fieldset");
         const lg = document.createElement("legend");
         lg.textContent = title;
         fs.append(lg);
-        for (const [value, label] of shown) {
+        for (const [value, label] of here) {
           const id = "facet-" + name + "-" + value.replace(/\W+/g, "-");
           const box = document.createElement("input");
           box.type = "checkbox"; box.id = id; box.name = name; box.value = value;
           box.checked = filters[name].includes(value);
           box.addEventListener("change", () => {
             filters[name] = box.checked ? [...filters[name], value] : filters[name].filter((v) => v !== value);
-            run();
+            show();
           });
           const lab = document.createElement("label");
           lab.htmlFor = id;
-          lab.textContent = label + " (" + (counts[name].get(value) || 0) + ")";
+          lab.textContent = label + " (" + (r.counts[name].get(value) || 0) + ")";
           const row = document.createElement("div");
           row.className = "facet";
           row.append(box, lab);
@@ -248,35 +513,34 @@
         }
         facetsBox.append(fs);
       }
-      const ws = result.ws;
-      for (const hit of hits.slice(0, 20)) {
-        const r = await describe(hit, ws);
-        if (!r) continue;
+      filtersBox.hidden = !any;
+      for (const res of rows) {
+        if (!res) continue;
         const li = document.createElement("li");
         li.className = "search-result";
         const h = document.createElement("h2");
         h.className = "search-result__title";
         const a = document.createElement("a");
-        a.href = r.url;
-        a.textContent = r.title + (r.section ? " › " + r.section : "");
+        a.href = res.url;
+        a.textContent = res.title + (res.section ? " › " + res.section : "");
         h.append(a);
-        const meta2 = document.createElement("p");
-        meta2.className = "search-result__meta";
-        const c = meta.collections[r.collection];
-        meta2.textContent = [r.id, c && c.title].filter(Boolean).join(" · ");
+        const meta = document.createElement("p");
+        meta.className = "search-result__meta";
+        meta.textContent = [res.id, res.kind].filter(Boolean).join(" · ");
         const p = document.createElement("p");
-        highlight(p, r.excerpt, ws);
-        li.append(h, meta2, p);
+        highlight(p, res.excerpt, r.marks);
+        li.append(h, meta, p);
         list.append(li);
       }
     }
-    form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
+    form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
     let timer = 0;
-    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
-    run();
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(show, 60); });
+    show();
   }
 
-  // The header box: a combobox suggesting the best pages as the reader types.
+  // The header box: a combobox suggesting the best results as the reader types: the same
+  // query as the search page, so the same results in the same order.
   const box = document.getElementById("site-search");
   const pop = document.getElementById("site-search-options");
   if (box && pop && !page) {
@@ -292,27 +556,32 @@
       box.setAttribute("aria-activedescendant", opts[active].id);
     }
     box.addEventListener("input", async () => {
-      const q = box.value.trim();
+      const q = box.value;
       const mine = ++seq;
-      if (q.length < 2) { close(); return; }
-      const result = await search(q, true);
-      if (!result || mine !== seq) return;
-      const { hits } = await ranked(result, {});
+      if (q.trim().length < 2) { close(); return; }
+      const r = await run(q, {});
+      if (!r || mine !== seq) return;
       const rows = [];
-      for (const hit of hits.slice(0, 6)) rows.push(await describe(hit, result.ws));
+      for (const hit of r.hits.slice(0, 6)) rows.push(await describe(hit, r.marks, r.meta));
       if (mine !== seq) return;
       pop.replaceChildren();
-      rows.filter(Boolean).forEach((r, i) => {
+      rows.filter(Boolean).forEach((res, i) => {
         const li = document.createElement("li");
         li.id = "site-search-option-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         const a = document.createElement("a");
-        a.href = r.url;
+        a.href = res.url;
         a.tabIndex = -1;
-        a.textContent = r.title + (r.section ? " › " + r.section : "");
+        a.textContent = res.title + (res.section ? " › " + res.section : "");
         li.append(a);
-        li.addEventListener("mousedown", (e) => { e.preventDefault(); location.href = r.url; });
+        if (res.kind) {
+          const k = document.createElement("span");
+          k.className = "site-search__kind";
+          k.textContent = res.kind;
+          li.append(" ", k);
+        }
+        li.addEventListener("mousedown", (e) => { e.preventDefault(); location.href = res.url; });
         pop.append(li);
       });
       const more = document.createElement("li");
@@ -320,14 +589,14 @@
       more.setAttribute("role", "option");
       more.setAttribute("aria-selected", "false");
       more.className = "search-all";
-      more.textContent = hits.length + (hits.length === 1 ? " result" : " results") + ": see all";
+      more.textContent = r.hits.length ? plural(r.hits.length) + ": see all" : "No results: search tips";
       more.addEventListener("mousedown", (e) => { e.preventDefault(); box.form.submit(); });
       pop.append(more);
       pop.hidden = false;
       box.setAttribute("aria-expanded", "true");
       active = -1;
       const live = document.getElementById("site-search-status");
-      if (live) live.textContent = hits.length + (hits.length === 1 ? " result" : " results");
+      if (live) live.textContent = plural(r.hits.length);
     });
     box.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown") { e.preventDefault(); if (pop.hidden) box.dispatchEvent(new Event("input")); else move(active + 1); }
@@ -335,8 +604,7 @@
       else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter" && active >= 0) {
         e.preventDefault();
-        const opt = options()[active];
-        const a = opt.querySelector("a");
+        const a = options()[active].querySelector("a");
         if (a) location.href = a.href; else box.form.submit();
       }
     });
