@@ -443,7 +443,14 @@ pub fn children(site: &Site, config: &Config, cards: &Cards<'_>, s: &Section) ->
             "title": sub.title,
             "path": config.rooted(&sub.path),
             "description": description,
-            "meta": [pages_label(count_pages(site, sub))],
+            "meta": [match &site.glossary {
+                // The glossary is one page of terms.
+                Some(g) if g.path == sub.path => match g.entries.len() {
+                    1 => "1 term".to_string(),
+                    n => format!("{n} terms"),
+                },
+                _ => pages_label(count_pages(site, sub)),
+            }],
             "folder": true,
         }));
     }

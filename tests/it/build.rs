@@ -137,12 +137,31 @@ fn markdown_features_render() {
 fn collection_and_taxonomy_pages_list_their_pages() {
     let html = read("standards/index.html");
     assert!(html.contains("<h1>Security standards</h1>"));
+    // The register lists the eight standards once; they are not listed again as cards.
     assert_eq!(
-        html.matches("class=\"card\"").count(),
+        html.matches("<tr><td>SEC-00").count(),
         8,
         "eight standards listed"
     );
-    assert!(html.contains("<span class=\"tag\">SEC-001</span>"));
+    assert!(html.contains("<tr><td>SEC-001</td><td><a href=\"access-control/index.html\">"));
+    assert_eq!(html.matches("class=\"card\"").count(), 0, "{html}");
+    let html = read("methods/index.html");
+    assert_eq!(
+        html.matches("class=\"card\"").count(),
+        6,
+        "no register: cards"
+    );
+    let html = read("index.html");
+    assert!(
+        html.contains("<span class=\"tag\">54 terms</span>"),
+        "the glossary counts terms"
+    );
+    let html = read("modules/spotting-phishing/index.html");
+    assert_eq!(
+        html.matches(">Check your understanding<").count(),
+        2,
+        "the heading and its contents entry; the quiz does not repeat it"
+    );
     let html = read("audience/index.html");
     assert!(html.contains("<a href=\"clinical-staff/index.html\">Clinical staff</a>"));
     let html = read("audience/suppliers/index.html");

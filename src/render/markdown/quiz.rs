@@ -145,10 +145,14 @@ fn parse(
     (diags.len() == before).then_some(questions)
 }
 
-fn html(questions: &[Question], quiz: usize) -> String {
-    let mut out = String::from(
-        "<section class=\"quiz\" aria-label=\"Check your understanding\">\n<p class=\"quiz__title\">Check your understanding</p>\n",
-    );
+/// A quiz's HTML. `titled`: it shows its own title, "Check your understanding" (not when a
+/// heading of the author's introduces it).
+fn html(questions: &[Question], quiz: usize, titled: bool) -> String {
+    let mut out =
+        String::from("<section class=\"quiz\" aria-label=\"Check your understanding\">\n");
+    if titled {
+        out.push_str("<p class=\"quiz__title\">Check your understanding</p>\n");
+    }
     for (k, q) in questions.iter().enumerate() {
         let name = format!("quiz-{quiz}-{}", k + 1);
         let multiple = q.answers.iter().filter(|a| a.correct).count() > 1;
@@ -249,11 +253,15 @@ pub(super) fn apply<'a>(
     let mut quizzes = 0;
     let mut inside: Option<Range<usize>> = None;
     let mut kept: Vec<Spanned<'a>> = Vec::new();
+    // Whether the last block outside a quiz was a heading.
+    let mut after_heading = false;
+    let mut titled = true;
     for (ev, range) in events {
         match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
                 if super::code::fence_lang(info) == "quiz" =>
             {
+                titled = !after_heading;
                 inside = Some(range.clone());
                 kept.push((ev, range));
             }
@@ -270,7 +278,7 @@ pub(super) fn apply<'a>(
                 match parse(&lines, fence, cx, diags) {
                     Some(questions) => {
                         quizzes += 1;
-                        out.push((Event::Html(html(&questions, quizzes).into()), block));
+                        out.push((Event::Html(html(&questions, quizzes, titled).into()), block));
                         kept.clear();
                     }
                     // Shown as written, so the page still says what the author meant.
@@ -278,7 +286,17 @@ pub(super) fn apply<'a>(
                 }
             }
             ev if inside.is_some() => kept.push((ev, range)),
-            ev => out.push((ev, range)),
+            ev => {
+                if let Event::End(TagEnd::Heading(_)) = ev {
+                    after_heading = true;
+                } else if !matches!(
+                    ev,
+                    Event::Start(Tag::Heading { .. }) | Event::Text(_) | Event::Code(_)
+                ) {
+                    after_heading = false;
+                }
+                out.push((ev, range));
+            }
         }
     }
     (out, quizzes)
