@@ -589,7 +589,7 @@ pub fn glossary_value(
     let Some(g) = &site.glossary else {
         return Value::Null;
     };
-    let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut letters: Vec<(String, Value)> = Vec::new();
     for (k, e) in g.entries.iter().enumerate() {
         let uses = used.get(k).map_or(&[][..], |pages| &pages[..]);
         let letter = e
@@ -610,15 +610,9 @@ pub fn glossary_value(
             "used_in_count": uses.len(),
             "used_in_more": uses.len().saturating_sub(USED_IN_SHOWN),
         });
-        match letters.last_mut() {
-            Some((l, entries)) if *l == letter => entries.push(entry),
-            _ => letters.push((letter, vec![entry])),
-        }
+        letters.push((letter, entry));
     }
-    let letters: Vec<Value> = letters
-        .into_iter()
-        .map(|(letter, entries)| json!({"letter": letter, "id": format!("letter-{}", super::super::resolve::urls::slugify(&letter)), "entries": entries}))
-        .collect();
+    let letters = by_letter(letters, "letter", "entries");
     json!({"title": config.glossary.as_ref().map(|g| g.title.clone()), "path": config.rooted(&g.path), "letters": letters})
 }
 
@@ -782,7 +776,7 @@ pub fn term_value(site: &Site, config: &Config, cards: &Cards<'_>, t: usize, k: 
 pub fn az_value(site: &Site, config: &Config) -> Value {
     let mut pages: Vec<(String, String, String)> = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
-        if !site.own_page[i] || p.glossary.is_some() || p.draft {
+        if !site.own_page[i] || p.glossary.is_some() {
             continue;
         }
         let kind = config
@@ -797,37 +791,38 @@ pub fn az_value(site: &Site, config: &Config) -> Value {
         }
     }
     pages.sort_by_cached_key(|(title, path, _)| (title.to_lowercase(), path.clone()));
-    let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
-    for (title, path, kind) in pages {
-        let first = title
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .map_or('#', |c| c.to_uppercase().next().unwrap_or(c));
-        let letter = if first.is_alphabetic() {
-            first.to_string()
-        } else {
-            "0–9".to_string()
+    let items = pages.into_iter().map(|(title, path, kind)| {
+        let letter = match title.chars().find(|c| c.is_alphanumeric()) {
+            Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+            Some(_) => "0–9".to_string(),
+            None => "#".to_string(),
         };
-        if letters.last().is_none_or(|(l, _)| *l != letter) {
-            letters.push((letter.clone(), Vec::new()));
-        }
-        if let Some((_, items)) = letters.last_mut() {
-            items.push(json!({"title": title, "path": path, "kind": kind}));
+        (letter, json!({"title": title, "path": path, "kind": kind}))
+    });
+    Value::Array(by_letter(items, "az", "pages"))
+}
+
+/// Items in order under their letters, a group for each run of one letter:
+/// `{"letter", "id": "PREFIX-letter", FIELD: [items]}`.
+fn by_letter(
+    items: impl IntoIterator<Item = (String, Value)>,
+    prefix: &str,
+    field: &str,
+) -> Vec<Value> {
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for (letter, item) in items {
+        match groups.last_mut() {
+            Some((l, group)) if *l == letter => group.push(item),
+            _ => groups.push((letter, vec![item])),
         }
     }
-    Value::Array(
-        letters
-            .into_iter()
-            .map(|(letter, pages)| {
-                let id = if letter.chars().all(|c| c.is_ascii_alphabetic()) {
-                    letter.to_lowercase()
-                } else {
-                    format!("n{}", letter.len())
-                };
-                json!({"letter": letter, "id": format!("az-{id}"), "pages": pages})
-            })
-            .collect(),
-    )
+    groups
+        .into_iter()
+        .map(|(letter, group)| {
+            let id = format!("{prefix}-{}", crate::resolve::urls::slugify(&letter));
+            json!({"letter": letter, "id": id, field: group})
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -727,7 +727,7 @@ fn search_input(
         let Some(i) = sec.index_page.filter(|&i| !site.own_page[i]) else {
             continue;
         };
-        if sec.dir.is_empty() || site.pages[i].glossary.is_some() || site.pages[i].draft {
+        if sec.dir.is_empty() || site.pages[i].glossary.is_some() {
             continue;
         }
         let collection = sec

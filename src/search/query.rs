@@ -281,14 +281,15 @@ impl Index {
             let last = i + 1 == toks.len();
             match &toks[i] {
                 Token::Id(id) => {
+                    let whole = self.has(id);
                     let completions = if typing && last {
                         self.completions(id)
                     } else {
                         Vec::new()
                     };
-                    if self.has(id) || !completions.is_empty() {
+                    if whole || !completions.is_empty() {
                         let mut g = Group::default();
-                        if self.has(id) {
+                        if whole {
                             g.add(id.clone(), 1.0);
                         }
                         for t in completions {
@@ -296,15 +297,9 @@ impl Index {
                         }
                         groups.push(g);
                     } else {
-                        let parts: Vec<Token> = id
-                            .split(['-', '.'])
-                            .filter(|p| !p.is_empty())
-                            .map(|p| Token::Word(p.to_string()))
-                            .collect();
-                        for t in parts {
-                            if let Token::Word(w) = t {
-                                self.word_group(&w, false, &glossary, &mut groups, results);
-                            }
+                        // Not an id of this site: its parts as words.
+                        for part in id.split(['-', '.']).filter(|p| !p.is_empty()) {
+                            self.word_group(part, false, &glossary, &mut groups, results);
                         }
                     }
                 }
@@ -488,20 +483,20 @@ impl Index {
         let mut changed = false;
         let mut words = Vec::new();
         for t in tokens(query) {
-            let Token::Word(w) = t else {
-                if let Token::Id(s) | Token::Compound(s) = t {
-                    words.push(s);
+            let w = match t {
+                Token::Word(w) => w,
+                Token::Id(w) | Token::Compound(w) => {
+                    words.push(w);
+                    continue;
                 }
-                continue;
             };
-            let norm = text::normalize(&w);
             let letters = w.chars().count();
+            let norm = text::normalize(&w);
             if text::is_stopword(&w) || letters < VOCAB_MIN - 1 || self.has(&norm) {
                 words.push(w);
                 continue;
             }
-            let max = edits_allowed(letters) + 1;
-            match self.close(&norm, max, 1).into_iter().next() {
+            match self.close(&norm, edits_allowed(letters) + 1, 1).pop() {
                 Some((_, _, written)) => {
                     changed = true;
                     words.push(written);

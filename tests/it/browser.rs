@@ -81,6 +81,23 @@ fn http_get(port: u16, path: &str) -> String {
     }
 }
 
+/// The client splits, stems and folds words exactly as the index builder does.
+fn assert_client_terms_match(page: &mut Page) {
+    for text in [
+        "The Backups, SEC-004 and policies; processes, patches, logging, planned and installed.",
+        "Status analysis: access for 2FA e-mail users – A.5.15 Ünïcode naïve cafés",
+        "Reporting reported reports; running? run! runs.",
+        "Back-ups of self-check forms.",
+        "Organisation organization colours behaviour centres programmes catalogue defence paediatric oedema diarrhoea travelled judgement enrolment grey",
+    ] {
+        let js = page.eval(&format!(
+            "canonSearch.terms({})",
+            serde_json::to_string(text).unwrap()
+        ));
+        assert_eq!(js, json!(canon::search::text::terms(text)), "{text}");
+    }
+}
+
 struct Page {
     socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
@@ -292,18 +309,7 @@ fn a_real_browser_searches_with_suggestions_keyboard_and_facets() {
     // Suggestions as the reader types in the header box.
     page.open(port, "/");
     page.wait_until("document.readyState === 'complete' && !!window.canonSearch");
-    // The client splits and stems words exactly as the index builder does.
-    for text in [
-        "The Backups, SEC-004 and policies; processes, patches, logging, planned and installed.",
-        "Status analysis: access for 2FA e-mail users – A.5.15 Ünïcode naïve cafés",
-        "Reporting reported reports; running? run! runs.",
-    ] {
-        let js = page.eval(&format!(
-            "canonSearch.terms({})",
-            serde_json::to_string(text).unwrap()
-        ));
-        assert_eq!(js, json!(canon::search::text::terms(text)), "{text}");
-    }
+    assert_client_terms_match(page);
     page.eval("document.getElementById('site-search').focus()");
     page.call("Input.insertText", json!({"text": "mfa"}));
     page.wait_until("document.querySelectorAll('#site-search-options [role=option]').length > 1");
@@ -482,19 +488,6 @@ fn the_browser_client_scores_the_judged_set_and_suggests_what_the_page_shows() {
     let root = file_url(&site) + "/";
     page.goto(&home);
     page.wait_until("!!window.canonSearch");
-    // The client splits, stems and folds words exactly as the index builder does.
-    for text in [
-        "The Backups, SEC-004 and policies; processes, patches, logging, planned and installed.",
-        "Status analysis: access for 2FA e-mail users – A.5.15 Ünïcode naïve cafés",
-        "Reporting reported reports; running? run! runs. Back-ups of self-check forms.",
-        "Organisation organization colours behaviour centres programmes catalogue defence paediatric oedema diarrhoea travelled judgement enrolment grey",
-    ] {
-        let js = page.eval(&format!(
-            "canonSearch.terms({})",
-            serde_json::to_string(text).unwrap()
-        ));
-        assert_eq!(js, json!(canon::search::text::terms(text)), "{text}");
-    }
     let mut results = Vec::new();
     for j in &set {
         let js = page.eval_await(&format!(
@@ -585,6 +578,38 @@ fn search_works_from_disk_and_lists_every_page_without_javascript() {
         page.eval("document.querySelector('.search-help__dym a').innerText"),
         json!("ransomware")
     );
+
+    // On a phone the results come first and the filters wait, closed, behind their control;
+    // on a wide screen they are open beside the results.
+    let results_page = format!("{}?q=backup", file_url(&site.join("search/index.html")));
+    for (width, open) in [(390, false), (1280, true)] {
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": width < 1000}),
+        );
+        page.goto(&results_page);
+        page.wait_until("document.querySelectorAll('#search-results li').length > 0");
+        assert_eq!(
+            page.eval("document.getElementById('search-filters').open"),
+            json!(open),
+            "filters open at {width} px"
+        );
+        let first =
+            page.eval("document.querySelector('#search-results li').getBoundingClientRect().top");
+        let filters =
+            page.eval("document.getElementById('search-filters').getBoundingClientRect().top");
+        assert!(
+            first.as_f64().unwrap() < 844.0,
+            "the first result is on the first screen at {width} px: {first}"
+        );
+        if !open {
+            assert!(
+                first.as_f64().unwrap() < filters.as_f64().unwrap(),
+                "results before filters at {width} px"
+            );
+        }
+    }
+    page.call("Emulation.clearDeviceMetricsOverride", json!({}));
 
     // Without JavaScript the page says so and lists every page A to Z.
     page.call(

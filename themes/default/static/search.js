@@ -143,6 +143,17 @@
   const round = (x) => Math.round(x * 1e6) / 1e6;
   const fileKey = (p) => [...p].map((c) => (/[a-z0-9]/i.test(c) ? c : [...new TextEncoder().encode(c)].map((b) => "_" + b.toString(16).padStart(2, "0")).join(""))).join("");
 
+  // The terms standing for one word of the query, each with the share of its weight it is
+  // worth, as query::Group.
+  class Group {
+    constructor() { this.alts = []; }
+    add(term, factor) {
+      const a = this.alts.find((x) => x[0] === term);
+      if (a) a[1] = Math.max(a[1], factor);
+      else this.alts.push([term, factor]);
+    }
+  }
+
   // The index, as query::Index.
   class Index {
     constructor(meta) { this.meta = meta; this.shards = new Set(meta.shards); this.split = new Set(meta.split); this.vocab = new Set(meta.vocab); this.decoded = new Map(); }
@@ -191,7 +202,6 @@
     async groups(query, typing, results) {
       const toks = tokens(query);
       const groups = [];
-      const group = () => { const alts = []; return { alts, add(term, factor) { const a = alts.find((x) => x[0] === term); if (a) a[1] = Math.max(a[1], factor); else alts.push([term, factor]); } }; };
       for (let i = 0; i < toks.length; i++) {
         const last = i + 1 === toks.length;
         const [kind, w] = toks[i];
@@ -199,21 +209,21 @@
           const completions = typing && last ? await this.completions(w) : [];
           const has = await this.has(w);
           if (has || completions.length) {
-            const g = group();
+            const g = new Group();
             if (has) g.add(w, 1);
             for (const t of completions) g.add(t, 0.5);
             groups.push(g);
           } else for (const p of w.split(/[-.]/).filter(Boolean)) await this.wordGroup(p, false, groups, results);
         } else if (kind === "c") {
           const norm = normalize(w.split("-").join(""));
-          if (await this.has(norm)) { const g = group(); g.add(norm, 1); groups.push(g); }
+          if (await this.has(norm)) { const g = new Group(); g.add(norm, 1); groups.push(g); }
           else for (const p of w.split("-").filter(Boolean)) await this.wordGroup(p, false, groups, results);
         } else {
           const next = toks[i + 1];
           if (next && next[0] === "w") {
             const joined = normalize(w + next[1]);
             if (await this.has(joined)) {
-              const g = group();
+              const g = new Group();
               g.add(joined, 1);
               for (const part of [w, next[1]]) if (!STOP.has(part)) g.add(normalize(part), 0.5);
               groups.push(g);
@@ -221,15 +231,15 @@
               continue;
             }
           }
-          await this.wordGroup(w, typing && last, groups, results, group);
+          await this.wordGroup(w, typing && last, groups, results);
         }
       }
       return groups;
     }
     async wordGroup(word, typing, groups, results) {
       if (STOP.has(word) && !typing) return;
-      const alts = [];
-      const add = (term, factor) => { const a = alts.find((x) => x[0] === term); if (a) a[1] = Math.max(a[1], factor); else alts.push([term, factor]); };
+      const g = new Group();
+      const add = (term, factor) => g.add(term, factor);
       const norm = normalize(word);
       if (!STOP.has(word)) add(norm, 1);
       const gloss = Object.prototype.hasOwnProperty.call(this.meta.glossary, word) ? this.meta.glossary[word] : null;
@@ -239,7 +249,7 @@
       const max = editsAllowed(letters);
       if (max > 0 && !/\p{N}/u.test(word)) {
         const docs = new Set();
-        for (const [t] of alts) for (const p of await this.postings(t)) docs.add(p[0]);
+        for (const [t] of g.alts) for (const p of await this.postings(t)) docs.add(p[0]);
         if (docs.size < FEW) {
           for (const [t, d, written] of await this.close(norm, max, CLOSE)) {
             if (results.corrections.every((c) => c[1] !== written)) results.corrections.push([word, written]);
@@ -247,7 +257,25 @@
           }
         }
       }
-      if (alts.length) groups.push({ alts });
+      if (g.alts.length) groups.push(g);
+    }
+    // Starts loading, all at once, the shards a query's words may need, so the steps that
+    // look terms up one by one find them loaded.
+    prefetch(query) {
+      const want = new Set();
+      const toks = tokens(query);
+      toks.forEach(([kind, w], i) => {
+        const parts = kind === "w" ? [w] : w.split(/[-.]/).filter(Boolean);
+        if (kind !== "w") want.add(w).add(normalize(parts.join("")));
+        for (const p of parts) {
+          want.add(p).add(normalize(p));
+          const gloss = Object.prototype.hasOwnProperty.call(this.meta.glossary, p) ? this.meta.glossary[p] : null;
+          if (gloss) for (const t of terms(gloss.t)) want.add(t);
+        }
+        const next = toks[i + 1];
+        if (kind === "w" && next && next[0] === "w") want.add(normalize(w + next[1]));
+      });
+      return Promise.all([...want].map((t) => this.shard(t)));
     }
     async score(groups) {
       const n = this.meta.docs;
@@ -291,6 +319,7 @@
       const typing = !/\s$/.test(query);
       const lower = query.trim().toLowerCase();
       const gloss = Object.prototype.hasOwnProperty.call(this.meta.glossary, lower) ? this.meta.glossary[lower] : null;
+      await Promise.all([this.prefetch(query), gloss && this.prefetch(gloss.t)]);
       if (gloss) {
         const ignored = { corrections: [] };
         const scores = await this.score(await this.groups(gloss.t, false, ignored));
@@ -348,8 +377,9 @@
   async function run(query, filters) {
     const idx = await open();
     if (!idx) return null;
+    const rowsLoaded = facetRows();
     const result = await idx.search(query);
-    const rows = await facetRows();
+    const rows = await rowsLoaded;
     const meta = idx.meta;
     const counts = { collection: new Map() };
     for (const t of meta.taxonomies) counts[t.name] = new Map();
@@ -448,8 +478,7 @@
       for (const t of ["collection", ...idx.meta.taxonomies.map((t) => t.name)]) if (!filters[t]) filters[t] = params.getAll(t);
       const r = await run(q, filters);
       if (mine !== seq || !r) return;
-      const rows = [];
-      for (const hit of r.hits.slice(0, 20)) rows.push(await describe(hit, r.marks, r.meta));
+      const rows = await Promise.all(r.hits.slice(0, 20).map((hit) => describe(hit, r.marks, r.meta)));
       let dym = null;
       if (!r.hits.length) dym = await idx.didYouMean(q);
       let glossDoc = r.gloss ? await load("d/" + r.gloss.d) : null;
@@ -561,8 +590,7 @@
       if (q.trim().length < 2) { close(); return; }
       const r = await run(q, {});
       if (!r || mine !== seq) return;
-      const rows = [];
-      for (const hit of r.hits.slice(0, 6)) rows.push(await describe(hit, r.marks, r.meta));
+      const rows = await Promise.all(r.hits.slice(0, 6).map((hit) => describe(hit, r.marks, r.meta)));
       if (mine !== seq) return;
       pop.replaceChildren();
       rows.filter(Boolean).forEach((res, i) => {
