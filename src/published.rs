@@ -169,6 +169,7 @@ mod tests {
             level_label: "Must",
             explicit,
             text: text.into(),
+            section: None,
             span: 0..1,
         }
     }

@@ -235,6 +235,8 @@ struct Renderer<'a> {
     cards: context::Cards<'a>,
     stylesheet: &'a str,
     sources: &'a SourceMap,
+    /// The site's absolute address, escaped, when it has one: printed after body links.
+    print_base: Option<String>,
 }
 
 /// What one build keeps for the next (`canon serve`): the parsed templates, each page's
@@ -483,6 +485,10 @@ pub fn render(
         cards: context::Cards::new(site, config),
         stylesheet,
         sources,
+        print_base: config
+            .base_url
+            .contains("://")
+            .then(|| markdown::escape_html(&config.base_url)),
     };
     // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
     let (results, (site_files, api_files)) = rayon::join(
@@ -1264,11 +1270,12 @@ impl<'a> Renderer<'a> {
                 .map(|(m, body, _)| (m.as_str(), *body))
                 .collect();
             // The not-found page is served for any missing path, so its links stay rooted.
-            let relative = (!matches!(job, Job::NotFound)).then_some((
-                path.as_str(),
-                config.base_path.as_str(),
-                config.index_links,
-            ));
+            let relative = (!matches!(job, Job::NotFound)).then_some(relative::Relative {
+                from: path.as_str(),
+                base_path: config.base_path.as_str(),
+                index_links: config.index_links,
+                print_base: self.print_base.as_deref(),
+            });
             relative::assemble(&html, &link_ranges, &parts, relative)
         };
         Ok((

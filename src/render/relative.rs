@@ -3,25 +3,60 @@
 
 use std::ops::Range;
 
+/// How a page's links are written.
+#[derive(Clone, Copy)]
+pub struct Relative<'a> {
+    /// The page's site path (`/base/standards/x/`): links are made relative to it.
+    pub from: &'a str,
+    /// The site's base path, which rooted links start with.
+    pub base_path: &'a str,
+    /// Links to folders name their `index.html`.
+    pub index_links: bool,
+    /// The site's absolute address, escaped, when it has one: what a printed body link shows.
+    pub print_base: Option<&'a str>,
+}
+
 /// Appends `html` to `out` with every site-rooted `href="/base/…"` and `src="/base/…"`
 /// rewritten relative to the folders `from` (of a site path such as `/standards/x/`). With
-/// `index_links`, links to folders name their `index.html`.
+/// `index_links`, links to folders name their `index.html`. Given `print_base` (the site's
+/// absolute address, escaped), a link (`<a href>`, not a glossary term's) also gets
+/// `data-url` with its full address, which the print style sheet shows after it: paper has
+/// no links to follow.
 fn push_relativized(
     out: &mut String,
     html: &str,
     from: &[&str],
     base_path: &str,
     index_links: bool,
+    print_base: Option<&str>,
 ) {
     let mut last = 0;
-    for (_, r) in super::html::attrs(html, &["href", "src"]) {
-        if let Some(target) = rooted(&html[r.clone()], base_path) {
-            out.push_str(&html[last..r.start]);
-            push_relative(out, from, target, index_links);
-            last = r.end;
+    for (k, r) in super::html::attrs(html, &["href", "src"]) {
+        let Some(target) = rooted(&html[r.clone()], base_path) else {
+            continue;
+        };
+        out.push_str(&html[last..r.start]);
+        push_relative(out, from, target, index_links);
+        last = r.end;
+        if let Some(base) = print_base.filter(|_| k == 0 && is_printed_link(&html[..r.start])) {
+            // After the closing quote.
+            last = r.end + 1;
+            out.push_str("\" data-url=\"");
+            out.push_str(base);
+            out.push_str(target);
+            out.push('"');
         }
     }
     out.push_str(&html[last..]);
+}
+
+/// Whether the tag that `before` ends inside is a link whose address a printout shows: an
+/// `<a>` that is not a glossary term's (those all lead to the glossary).
+fn is_printed_link(before: &str) -> bool {
+    before.rfind('<').is_some_and(|lt| {
+        let tag = &before[lt..];
+        tag.starts_with("<a ") && !tag.contains("class=\"term\"")
+    })
 }
 
 /// The target of a link written from the site's root (`/base/…`, not `//host/…`), without the
@@ -33,8 +68,8 @@ fn rooted<'a>(value: &'a str, base_path: &str) -> Option<&'a str> {
 }
 
 /// A page's finished HTML from its template's output: each mark in `parts` replaced by its
-/// body, and, given `relative` (the page's site path, the base path and whether folder links
-/// name `index.html`), every site-rooted `href` and `src` made relative to that page.
+/// body, and, given `relative`, every site-rooted `href` and `src` made relative to that page
+/// (and the bodies' links given their printed address).
 /// `links` are the byte ranges of the `href` and `src` values in `html`, as the one
 /// attribute pass over the template's output found them, so that part is not scanned again
 /// and the page is copied once; only the bodies are scanned for their links.
@@ -42,7 +77,7 @@ pub fn assemble(
     html: &str,
     links: &[Range<usize>],
     parts: &[(&str, &str)],
-    relative: Option<(&str, &str, bool)>,
+    relative: Option<Relative<'_>>,
 ) -> String {
     let mut at: Vec<(usize, Piece)> = Vec::with_capacity(links.len() + parts.len());
     if relative.is_some() {
@@ -56,23 +91,24 @@ pub fn assemble(
         }
     }
     at.sort_by_key(|(start, _)| *start);
-    let relative = relative
-        .map(|(from, base_path, index_links)| (folders(from, base_path), base_path, index_links));
+    let relative = relative.map(|r| (folders(r.from, r.base_path), r));
     // Room for what making links relative adds, so the page is not copied again as it grows:
     // a link gains at most a `../` for each folder of the page, less one, and `index.html`;
     // bodies hold far fewer links than one in 16 bytes.
-    let room = relative.as_ref().map_or(0, |(from, _, index_links)| {
-        let per_link = 3 * from.len() + if *index_links { 10 } else { 0 };
+    let room = relative.as_ref().map_or(0, |(from, r)| {
+        let per_link = 3 * from.len()
+            + if r.index_links { 10 } else { 0 }
+            + r.print_base.map_or(0, |b| b.len() + 16);
         (links.len() + (size - html.len()) / 16) * per_link
     });
     let mut out = String::with_capacity(size + room);
     let mut last = 0;
     for (start, piece) in at {
         match (piece, &relative) {
-            (Piece::Link(r), Some((from, base_path, index_links))) => {
-                if let Some(target) = rooted(&html[r.clone()], base_path) {
+            (Piece::Link(r), Some((from, rel))) => {
+                if let Some(target) = rooted(&html[r.clone()], rel.base_path) {
                     out.push_str(&html[last..r.start]);
-                    push_relative(&mut out, from, target, *index_links);
+                    push_relative(&mut out, from, target, rel.index_links);
                     last = r.end;
                 }
             }
@@ -81,9 +117,14 @@ pub fn assemble(
                 let (mark, body) = parts[k];
                 out.push_str(&html[last..start]);
                 match relative {
-                    Some((from, base_path, index_links)) => {
-                        push_relativized(&mut out, body, from, base_path, *index_links);
-                    }
+                    Some((from, rel)) => push_relativized(
+                        &mut out,
+                        body,
+                        from,
+                        rel.base_path,
+                        rel.index_links,
+                        rel.print_base,
+                    ),
                     None => out.push_str(body),
                 }
                 last = start + mark.len();
@@ -257,8 +298,18 @@ mod tests {
             &folders(from, base_path),
             base_path,
             index_links,
+            None,
         );
         out
+    }
+
+    fn rel<'a>(from: &'a str, index_links: bool, print_base: Option<&'a str>) -> Relative<'a> {
+        Relative {
+            from,
+            base_path: "/docs/",
+            index_links,
+            print_base,
+        }
     }
 
     #[test]
@@ -279,7 +330,7 @@ mod tests {
             .replace(parts[0].0, parts[0].1)
             .replace(parts[1].0, parts[1].1);
         for (from, index_links) in [("/docs/a/b/", false), ("/docs/", true), ("/docs/b/", false)] {
-            let relative = Some((from, "/docs/", index_links));
+            let relative = Some(rel(from, index_links, None));
             assert_eq!(
                 assemble(html, &links, &parts, relative),
                 relativize(&spliced, from, "/docs/", index_links)
@@ -288,6 +339,27 @@ mod tests {
         // Without `relative` (the not-found page), bodies are spliced and links left rooted.
         assert_eq!(assemble(html, &links, &parts, None), spliced);
         assert!(spliced.contains(r#"href="/docs/b/#x""#) && !spliced.contains('\u{e000}'));
+    }
+
+    #[test]
+    fn body_links_carry_their_printed_address() {
+        let body = r#"<p><a href="/docs/b/#x">b</a> <a class="term" href="/docs/glossary/#t">t</a> <img src="/docs/i.png"> <a href="https://x/">x</a> <a title="T" href="/docs/">home</a></p>"#;
+        let html = "<nav><a href=\"/docs/a/\">a</a></nav>\u{e000}body\u{e000}";
+        let links: Vec<Range<usize>> = crate::render::html::attrs(html, &["href", "src"])
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let parts = [("\u{e000}body\u{e000}", body)];
+        let out = assemble(
+            html,
+            &links,
+            &parts,
+            Some(rel("/docs/a/", false, Some("https://example.org/docs/"))),
+        );
+        assert_eq!(
+            out,
+            r#"<nav><a href="./">a</a></nav><p><a href="../b/#x" data-url="https://example.org/docs/b/#x">b</a> <a class="term" href="../glossary/#t">t</a> <img src="../i.png"> <a href="https://x/">x</a> <a title="T" href="../" data-url="https://example.org/docs/">home</a></p>"#
+        );
     }
 
     #[test]

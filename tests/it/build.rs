@@ -758,6 +758,18 @@ fn standards_number_their_requirements() {
     assert!(page.contains("id=\"SEC-001.13\""), "{page}");
     assert!(page.contains("<h2 id=\"requirements-summary\">Requirements in this standard</h2>"));
     assert!(page.contains("<td><a href=\"#SEC-001.6\">SEC-001.6</a></td>"));
+    // The list at the end is an index: id, level and the section that states it, not the
+    // text a second time.
+    let summary = &page[page.find("id=\"requirements-summary\"").unwrap()..];
+    assert!(
+        summary.contains("<th scope=\"col\">Section</th>"),
+        "{summary}"
+    );
+    assert!(!summary.contains("use shared accounts"), "{summary}");
+    assert!(
+        page.contains("<td><a href=\"#identity\">Identity</a></td>"),
+        "{page}"
+    );
     // Prose that says "must" is not a requirement.
     assert!(page.contains("Access to them must be limited"));
     assert!(!page.contains("id=\"SEC-001.14\""));

@@ -107,8 +107,10 @@ pub fn render(body: &str, cx: &Context<'_>) -> Rendered {
     let (events, quizzes) = quiz::apply(events, body, cx, &mut diags);
     let events = code::apply(events, cx.highlighter);
     let events = blocks::apply(events);
-    let (events, requirements) = requirements::apply(events, cx, &mut diags);
+    let (events, mut requirements) = requirements::apply(events, cx, &mut diags);
+    let starts = requirements::heading_starts(&events);
     let (events, toc, heading) = headings::apply(events, cx);
+    requirements::place(&mut requirements, &starts, &toc, cx.offset);
     let (events, terms) = terms::apply(events, body, cx, &mut diags);
     let mut html = String::with_capacity(html_size(&events));
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));

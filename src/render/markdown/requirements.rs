@@ -8,7 +8,9 @@
 //! of published requirements keeps them stable when others are added before them. Only
 //! capitals count (RFC 8174): "must" in prose is prose.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::headings::TocEntry;
 
 use super::{Context, Spanned, escape_html};
 use crate::diagnostics::Diagnostic;
@@ -30,9 +32,21 @@ pub struct Requirement {
     pub explicit: bool,
     /// The requirement's text, plain.
     pub text: String,
+    /// The level 2 or 3 heading it sits under, if any: where the compact list on the page
+    /// points, and what a citation names.
+    pub section: Option<Section>,
     /// Byte range of the paragraph or item in the file.
     #[serde(skip)]
     pub span: std::ops::Range<usize>,
+}
+
+/// The heading a requirement sits under.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// The heading's id.
+    pub id: String,
+    /// Its text.
+    pub title: String,
 }
 
 /// Keywords, longest first so `MUST NOT` wins over `MUST`, with their level.
@@ -287,6 +301,7 @@ pub(super) fn apply<'a>(
             level_label: level_label(f.level),
             explicit: f.explicit,
             text: strip_lead(&plain_text(&events, c.start), f.explicit),
+            section: None,
             span: cx.offset + range.start..cx.offset + range.end,
         });
         let escaped = escape_html(&id);
@@ -384,6 +399,31 @@ mod render_tests {
     }
 
     #[test]
+    fn each_requirement_names_the_heading_it_sits_under() {
+        let r = render_str(
+            "# Title\n\nMUST come first.\n\n## Scope\n\n- MUST scope.\n\n### Who {#who-it-is}\n\n#### Deep\n\nSHOULD sit under Who.\n\n## Scope\n\nMAY repeat.\n",
+        );
+        let sections: Vec<_> = r
+            .requirements
+            .iter()
+            .map(|q| {
+                q.section
+                    .as_ref()
+                    .map(|s| (s.id.as_str(), s.title.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                None,
+                Some(("scope", "Scope")),
+                Some(("who-it-is", "Who")),
+                Some(("scope-1", "Scope")),
+            ]
+        );
+    }
+
+    #[test]
     fn the_text_is_the_first_paragraph() {
         let r = render_str(
             "- MUST fix within these times:\n\n  | A | B |\n  |---|---|\n  | 1 | 2 |\n\n  More detail.\n- MAY *defer* with `approval`:\n  - nested\n",
@@ -407,5 +447,42 @@ mod render_tests {
         );
         let dup = &r.diags[1];
         assert_eq!(dup.primary.as_ref().expect("labelled").span, 16..32);
+    }
+}
+
+/// Where the level 2 and 3 headings of `events` (before the heading pass) start, in order:
+/// the same headings, in the same order, as the table of contents the pass makes.
+pub fn heading_starts(events: &[Spanned<'_>]) -> Vec<usize> {
+    events
+        .iter()
+        .filter(|(e, _)| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2 | HeadingLevel::H3,
+                    ..
+                })
+            )
+        })
+        .map(|(_, span)| span.start)
+        .collect()
+}
+
+/// Names, for each requirement, the level 2 or 3 heading before it, from where the headings
+/// start (`heading_starts`, in the body) and the table of contents that names them.
+pub fn place(requirements: &mut [Requirement], starts: &[usize], toc: &[TocEntry], offset: usize) {
+    let entries: Vec<&TocEntry> = toc
+        .iter()
+        .flat_map(|e| std::iter::once(e).chain(&e.children))
+        .collect();
+    for r in requirements {
+        let before = starts.partition_point(|at| offset + at <= r.span.start);
+        r.section = before
+            .checked_sub(1)
+            .and_then(|i| entries.get(i))
+            .map(|e| Section {
+                id: e.id.clone(),
+                title: e.title.clone(),
+            });
     }
 }
