@@ -805,7 +805,7 @@ fn standards_number_their_requirements() {
 #[test]
 fn modules_have_self_check_questions_that_work_without_script() {
     let page = read("modules/spotting-phishing/index.html");
-    assert_eq!(page.matches("data-quiz-question").count(), 2);
+    assert_eq!(page.matches("data-quiz-question").count(), 3);
     assert!(page.contains("<section class=\"quiz\" aria-label=\"Check your understanding\">"));
     assert!(page.contains("<details class=\"quiz__answer\">\n<summary>Show the answer</summary>\n<p>The right answer is <strong>Report it with the Report phishing button, without clicking the link</strong>.</p>"), "{page}");
     assert!(
@@ -814,9 +814,26 @@ fn modules_have_self_check_questions_that_work_without_script() {
     );
     assert!(page.contains("<script src=\"../../quiz.js\" defer></script>"));
     assert!(
-        !read("modules/ransomware/index.html").contains("quiz.js"),
+        !read("standards/backup-and-recovery/index.html").contains("quiz.js"),
         "only pages with a quiz load the script"
     );
+    // Every module, as real training would, checks understanding with at least three
+    // questions, and every answer says why it is right or wrong.
+    let site = crate::support::example().0.path().join("site/modules");
+    let mut modules = 0;
+    for entry in std::fs::read_dir(&site).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let Ok(html) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        modules += 1;
+        let questions = html.matches("data-quiz-question").count();
+        assert!(questions >= 3, "{} has {questions} questions", page.display());
+        let answers = html.matches(" name=\"quiz-").count();
+        let feedback = html.matches("<p class=\"quiz__feedback\" hidden>").count();
+        assert_eq!(answers, feedback, "{}: every answer has feedback", page.display());
+    }
+    assert_eq!(modules, 6);
 }
 
 #[test]
