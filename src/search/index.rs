@@ -323,6 +323,10 @@ fn doc_json(doc: &Doc) -> String {
             let mut text: String = s.text.chars().take(budget).collect();
             budget -= text.chars().count();
             if text.len() < s.text.len() {
+                // Cut at a space, so an excerpt never ends in half a word.
+                if let Some(space) = text.trim_end().rfind(char::is_whitespace) {
+                    text.truncate(space);
+                }
                 text.push('…');
             }
             json!([s.id, s.title, text])

@@ -476,6 +476,36 @@ fn query_param(q: &str) -> String {
     out
 }
 
+/// Every text in the search index's document files (titles, descriptions, sections).
+fn document_texts(site: &std::path::Path) -> Vec<String> {
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(site.join("search/d")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let (_, json) = canon::search::index::script_data(&text).expect("a data script");
+        strings(&serde_json::from_str(json).unwrap(), &mut out);
+    }
+    out
+}
+
+/// Whether `part` occurs in `text` starting and ending at word boundaries.
+fn whole_words_in(part: &str, text: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(part).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + part.len()..].chars().next();
+        !(word(before) && word(part.chars().next()))
+            && !(word(after) && word(part.chars().next_back()))
+    })
+}
+
 #[test]
 #[ignore = "needs Chromium; .ci/run installs it and runs the ignored tests"]
 fn the_browser_client_scores_the_judged_set_and_suggests_what_the_page_shows() {
@@ -488,18 +518,34 @@ fn the_browser_client_scores_the_judged_set_and_suggests_what_the_page_shows() {
     let root = file_url(&site) + "/";
     page.goto(&home);
     page.wait_until("!!window.canonSearch");
+    let texts = document_texts(&site);
     let mut results = Vec::new();
     for j in &set {
         let js = page.eval_await(&format!(
-            "canonSearch.run({}, {{}}).then(async (r) => {{ const out = []; for (const h of r.hits.slice(0, 10)) out.push((await canonSearch.describe(h, r.marks, r.meta)).url); return out; }})",
+            "canonSearch.run({}, {{}}).then(async (r) => {{ const out = []; for (const h of r.hits.slice(0, 10)) {{ const d = await canonSearch.describe(h, r.marks, r.meta); out.push([d.url, d.excerpt]); }} return out; }})",
             serde_json::to_string(&j.q).unwrap()
         ));
-        let urls: Vec<String> = js
-            .as_array()
-            .unwrap_or_else(|| panic!("{}: {js}", j.q))
+        let hits = js.as_array().unwrap_or_else(|| panic!("{}: {js}", j.q));
+        let urls: Vec<String> = hits
             .iter()
-            .map(|u| u.as_str().unwrap().strip_prefix(&root).unwrap().to_string())
+            .map(|h| {
+                h[0].as_str()
+                    .unwrap()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
+        // Excerpts start and end at whole words ("…id not start" was the complaint).
+        for h in hits {
+            let excerpt = h[1].as_str().unwrap();
+            let core = excerpt.trim_start_matches('…').trim_end_matches('…');
+            assert!(
+                core.is_empty() || texts.iter().any(|t| whole_words_in(core, t)),
+                "{:?}: the excerpt {excerpt:?} cuts a word",
+                j.q
+            );
+        }
         let rust: Vec<String> = index
             .search(&j.q, None)
             .hits

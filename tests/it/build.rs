@@ -828,10 +828,19 @@ fn modules_have_self_check_questions_that_work_without_script() {
         };
         modules += 1;
         let questions = html.matches("data-quiz-question").count();
-        assert!(questions >= 3, "{} has {questions} questions", page.display());
+        assert!(
+            questions >= 3,
+            "{} has {questions} questions",
+            page.display()
+        );
         let answers = html.matches(" name=\"quiz-").count();
         let feedback = html.matches("<p class=\"quiz__feedback\" hidden>").count();
-        assert_eq!(answers, feedback, "{}: every answer has feedback", page.display());
+        assert_eq!(
+            answers,
+            feedback,
+            "{}: every answer has feedback",
+            page.display()
+        );
     }
     assert_eq!(modules, 6);
 }

@@ -161,8 +161,15 @@ fn html(questions: &[Question], quiz: usize, titled: bool) -> String {
         } else {
             ("radio", "Choose one answer.")
         };
+        // A prompt moved from other training often says how to answer already.
+        let said = q.prompt.to_lowercase();
+        let how = if said.contains("all that apply") || said.contains("one answer") {
+            String::new()
+        } else {
+            format!("<p class=\"quiz__how\">{how}</p>\n")
+        };
         out.push_str(&format!(
-            "<fieldset class=\"quiz__question\" data-quiz-question>\n<legend class=\"quiz__prompt\">{}</legend>\n<p class=\"quiz__how\">{how}</p>\n<ul class=\"quiz__answers\">\n",
+            "<fieldset class=\"quiz__question\" data-quiz-question>\n<legend class=\"quiz__prompt\">{}</legend>\n{how}<ul class=\"quiz__answers\">\n",
             escape_html(&q.prompt)
         ));
         for (j, a) in q.answers.iter().enumerate() {
@@ -341,6 +348,17 @@ mod tests {
             "{h}"
         );
         assert!(!h.contains("<pre"), "{h}");
+    }
+
+    #[test]
+    fn a_prompt_that_says_how_to_answer_is_not_told_again() {
+        let h = render_str(
+            "```quiz\n? Which apply? Select all that apply.\n- [x] A\n- [x] B\n- [ ] C\n```\n",
+        )
+        .html;
+        assert!(h.contains("type=\"checkbox\""), "{h}");
+        assert!(!h.contains("quiz__how"), "{h}");
+        assert_eq!(h.matches("all that apply").count(), 1, "{h}");
     }
 
     #[test]
