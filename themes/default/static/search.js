@@ -156,7 +156,7 @@
 
   // The index, as query::Index.
   class Index {
-    constructor(meta) { this.meta = meta; this.shards = new Set(meta.shards); this.split = new Set(meta.split); this.vocab = new Set(meta.vocab); this.decoded = new Map(); }
+    constructor(meta) { this.meta = meta; this.shards = new Set(meta.shards); this.split = new Set(meta.split); this.vocab = new Set(meta.vocab); this.decoded = new Map(); this.sortedKeys = new WeakMap(); }
     async shard(term) {
       const chars = [...term];
       if (chars.length < 2) return null;
@@ -165,12 +165,13 @@
       if (!this.shards.has(key)) return null;
       return load("t/" + fileKey(key));
     }
+    // A term's postings, decoded once: a flat Int32Array of (doc, weight, section) triples.
     async postings(term) {
       if (this.decoded.has(term)) return this.decoded.get(term);
       const s = await this.shard(term);
       const list = s && Object.prototype.hasOwnProperty.call(s, term) ? s[term] : null;
-      const out = [];
-      if (list) for (let i = 0, d = 0; i < list.length; i += 3) { d += list[i]; out.push([d, list[i + 1], list[i + 2]]); }
+      const out = new Int32Array(list ? list.length : 0);
+      if (list) for (let i = 0, d = 0; i < list.length; i += 3) { d += list[i]; out[i] = d; out[i + 1] = list[i + 1]; out[i + 2] = list[i + 2]; }
       this.decoded.set(term, out);
       return out;
     }
@@ -178,10 +179,16 @@
       const s = await this.shard(term);
       return !!s && Object.prototype.hasOwnProperty.call(s, term);
     }
+    // The commonest terms that continue `start`, from the shard's terms sorted once.
     async completions(start) {
       const s = await this.shard(start);
       if (!s) return [];
-      const found = Object.keys(s).filter((k) => k.startsWith(start) && k !== start).map((k) => [k, s[k].length]);
+      let keys = this.sortedKeys.get(s);
+      if (!keys) { keys = Object.keys(s).sort(); this.sortedKeys.set(s, keys); }
+      let lo = 0, hi = keys.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid] < start) lo = mid + 1; else hi = mid; }
+      const found = [];
+      for (let i = lo; i < keys.length && keys[i].startsWith(start); i++) if (keys[i] !== start) found.push([keys[i], s[keys[i]].length]);
       found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return found.slice(0, COMPLETIONS).map((f) => f[0]);
     }
@@ -249,7 +256,7 @@
       const max = editsAllowed(letters);
       if (max > 0 && !/\p{N}/u.test(word)) {
         const docs = new Set();
-        for (const [t] of g.alts) for (const p of await this.postings(t)) docs.add(p[0]);
+        for (const [t] of g.alts) { const p = await this.postings(t); for (let i = 0; i < p.length; i += 3) docs.add(p[i]); }
         if (docs.size < FEW) {
           for (const [t, d, written] of await this.close(norm, max, CLOSE)) {
             if (results.corrections.every((c) => c[1] !== written)) results.corrections.push([word, written]);
@@ -277,43 +284,65 @@
       });
       return Promise.all([...want].map((t) => this.shard(t)));
     }
+    // Scores documents by how much of the query they cover, as query::Index::score:
+    // { d, w, s }, each document's id, score and best section, in parallel arrays. Buffers
+    // indexed by document hold the sums and are kept between queries, so a common word's
+    // thousands of postings cost no allocation each (nor collections of garbage while the
+    // reader types).
     async score(groups) {
       const n = this.meta.docs;
-      const acc = new Map();
+      const lists = [];
+      for (const g of groups) { const l = []; for (const [term, factor] of g.alts) l.push([await this.postings(term), factor]); lists.push(l); }
+      // From here on nothing awaits, so no other query shares the buffers.
+      if (!this.buf) this.buf = { sum: new Float64Array(n), cover: new Float64Array(n), bestV: new Float64Array(n), bestS: new Int32Array(n), seen: new Uint8Array(n), inAny: new Uint8Array(n), secs: [] };
+      const { sum, cover, bestV, bestS, seen, inAny, secs } = this.buf;
+      while (secs.length < lists.length) secs.push(new Int32Array(n).fill(-1));
+      const weights = [], touched = [];
       let total = 0;
-      for (const g of groups) {
-        const best = new Map();
-        for (const [term, factor] of g.alts) {
-          for (const [d, w, s] of await this.postings(term)) {
-            const v = strength(w) * factor;
-            const e = best.get(d);
-            if (!e) best.set(d, [v, s]);
-            else if (v > e[0]) { e[0] = v; e[1] = s; }
+      lists.forEach((alts, g) => {
+        const inGroup = [];
+        for (const [p, factor] of alts) {
+          for (let i = 0; i < p.length; i += 3) {
+            const d = p[i], v = strength(p[i + 1]) * factor;
+            if (seen[d] !== 2) { seen[d] = 2; bestV[d] = v; bestS[d] = p[i + 2]; inGroup.push(d); }
+            else if (v > bestV[d]) { bestV[d] = v; bestS[d] = p[i + 2]; }
           }
         }
-        const weight = idf(n, best.size);
+        const weight = idf(n, inGroup.length);
         total += weight;
-        for (const [d, [v, s]] of best) {
-          let e = acc.get(d);
-          if (!e) { e = [0, 0, new Map()]; acc.set(d, e); }
-          e[0] += v * weight;
-          e[1] += weight;
-          e[2].set(s, (e[2].get(s) || 0) + weight);
+        const sec = secs[g];
+        for (const d of inGroup) {
+          if (!inAny[d]) { inAny[d] = 1; touched.push(d); }
+          sum[d] += bestV[d] * weight;
+          cover[d] += weight;
+          sec[d] = bestS[d];
+          seen[d] = 1;
         }
-      }
-      const out = new Map();
-      if (total === 0) return out;
+        weights.push(weight);
+      });
       let bestCover = 0;
-      for (const e of acc.values()) bestCover = Math.max(bestCover, e[1]);
-      for (const [d, [sum, cover, sections]] of acc) {
-        if (cover < bestCover * MIN_COVER) continue;
-        let section = 0, top = -Infinity;
-        for (const s of [...sections.keys()].sort((a, b) => a - b)) if (sections.get(s) > top) { section = s; top = sections.get(s); }
-        out.set(d, [round((sum * cover) / total), section]);
+      for (const d of touched) bestCover = Math.max(bestCover, cover[d]);
+      const out = { d: new Int32Array(touched.length), w: new Float64Array(touched.length), s: new Int32Array(touched.length) };
+      let k = 0;
+      for (const d of touched) {
+        if (total > 0 && cover[d] >= bestCover * MIN_COVER) {
+          // The section where the most of the query's weight falls; the first on a tie.
+          let section = 0, top = -Infinity;
+          for (let g = 0; g < lists.length; g++) {
+            const s = secs[g][d];
+            if (s < 0) continue;
+            let w = 0;
+            for (let h = 0; h < lists.length; h++) if (secs[h][d] === s) w += weights[h];
+            if (w > top || (w === top && s < section)) { section = s; top = w; }
+          }
+          out.d[k] = d; out.w[k] = round((sum[d] * cover[d]) / total); out.s[k] = section; k++;
+        }
+        sum[d] = 0; cover[d] = 0; inAny[d] = 0; seen[d] = 0;
+        for (let g = 0; g < lists.length; g++) secs[g][d] = -1;
       }
-      return out;
+      return { d: out.d.subarray(0, k), w: out.w.subarray(0, k), s: out.s.subarray(0, k) };
     }
-    // Runs a query: { scores: doc -> [score, section], gloss, corrections }.
+    // Runs a query: { scores: { d, w, s }, gloss, corrections }.
     async search(query) {
       const results = { corrections: [], gloss: null, scores: null };
       const typing = !/\s$/.test(query);
@@ -322,14 +351,22 @@
       await Promise.all([this.prefetch(query), gloss && this.prefetch(gloss.t)]);
       if (gloss) {
         const ignored = { corrections: [] };
-        const scores = await this.score(await this.groups(gloss.t, false, ignored));
-        for (const [d, v] of await this.score(await this.groups(lower, false, ignored))) {
-          const e = scores.get(d);
-          if (!e || v[0] > e[0]) scores.set(d, v);
+        // The definition's words and the term's own, each document at its better score, and
+        // the glossary entry above them all.
+        const merged = new Map();
+        for (const sc of [await this.score(await this.groups(gloss.t, false, ignored)), await this.score(await this.groups(lower, false, ignored))]) {
+          for (let i = 0; i < sc.d.length; i++) {
+            const e = merged.get(sc.d[i]);
+            if (!e || sc.w[i] > e[0]) merged.set(sc.d[i], [sc.w[i], sc.s[i]]);
+          }
         }
         let top = 0;
-        for (const v of scores.values()) top = Math.max(top, v[0]);
-        scores.set(gloss.d, [top + 1, 0]);
+        for (const v of merged.values()) top = Math.max(top, v[0]);
+        merged.set(gloss.d, [top + 1, 0]);
+        const m = merged.size;
+        const scores = { d: new Int32Array(m), w: new Float64Array(m), s: new Int32Array(m) };
+        let i = 0;
+        for (const [d, [w, sec]] of merged) { scores.d[i] = d; scores.w[i] = w; scores.s[i] = sec; i++; }
         results.gloss = gloss;
         results.scores = scores;
       } else results.scores = await this.score(await this.groups(query, typing, results));
@@ -348,7 +385,7 @@
       const fixed = words.join(" ");
       if (!changed) return null;
       const r = await this.search(fixed + " ");
-      return r.scores.size ? fixed : null;
+      return r.scores.d.length ? fixed : null;
     }
   }
 
@@ -373,28 +410,37 @@
     return true;
   }
   // One query for the header box and the search page alike: the ranked hits, the facet
-  // counts, the glossary term and the corrections.
-  async function run(query, filters) {
+  // counts (with `counting`; the header box needs none), the glossary term and the
+  // corrections.
+  async function run(query, filters, counting = true) {
     const idx = await open();
     if (!idx) return null;
-    const rowsLoaded = facetRows();
+    const filtering = Object.values(filters || {}).some((v) => v.length);
+    const rowsLoaded = counting || filtering ? facetRows() : null;
     const result = await idx.search(query);
-    const rows = await rowsLoaded;
+    const rows = rowsLoaded ? await rowsLoaded : null;
     const meta = idx.meta;
+    const sc = result.scores;
     const counts = { collection: new Map() };
     for (const t of meta.taxonomies) counts[t.name] = new Map();
-    const hits = [];
-    for (const [d, [w, s]] of result.scores) {
-      const row = rows[d] || [-1];
-      const c = meta.collections[row[0]];
-      if (c) counts.collection.set(c.name, (counts.collection.get(c.name) || 0) + 1);
-      for (const p of row.slice(1)) {
-        const t = meta.taxonomies[p[0]];
-        if (t) counts[t.name].set(t.terms[p[1]], (counts[t.name].get(t.terms[p[1]]) || 0) + 1);
+    const order = [];
+    if (rows) {
+      const byCollection = new Int32Array(meta.collections.length);
+      const byTerm = meta.taxonomies.map((t) => new Int32Array(t.terms.length));
+      for (let i = 0; i < sc.d.length; i++) {
+        const row = rows[sc.d[i]] || [-1];
+        if (row[0] >= 0 && row[0] < byCollection.length) byCollection[row[0]]++;
+        for (let j = 1; j < row.length; j++) {
+          const t = byTerm[row[j][0]];
+          if (t && row[j][1] < t.length) t[row[j][1]]++;
+        }
+        if (!filtering || matches(row, filters, meta)) order.push(i);
       }
-      if (matches(row, filters || {}, meta)) hits.push([d, w, s]);
-    }
-    hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      byCollection.forEach((n, c) => { if (n) counts.collection.set(meta.collections[c].name, n); });
+      byTerm.forEach((terms, t) => terms.forEach((n, k) => { if (n) counts[meta.taxonomies[t].name].set(meta.taxonomies[t].terms[k], n); }));
+    } else for (let i = 0; i < sc.d.length; i++) order.push(i);
+    order.sort((a, b) => sc.w[b] - sc.w[a] || sc.d[a] - sc.d[b]);
+    const hits = order.map((i) => [sc.d[i], sc.w[i], sc.s[i]]);
     const marks = [];
     for (const [kind, w] of tokens(query)) if (!STOP.has(w)) marks.push(kind === "w" ? normalize(w) : w, w);
     for (const [, written] of result.corrections) marks.push(written);
@@ -588,7 +634,7 @@
       const q = box.value;
       const mine = ++seq;
       if (q.trim().length < 2) { close(); return; }
-      const r = await run(q, {});
+      const r = await run(q, {}, false);
       if (!r || mine !== seq) return;
       const rows = await Promise.all(r.hits.slice(0, 6).map((hit) => describe(hit, r.marks, r.meta)));
       if (mine !== seq) return;
@@ -625,7 +671,19 @@
       active = -1;
       const live = document.getElementById("site-search-status");
       if (live) live.textContent = plural(r.hits.length);
+      setTimeout(() => { if (mine === seq) ahead(q, r.index); }, 0);
     });
+    // While a word is being typed, loads the results it most likely ends as (its commonest
+    // completion), so that when the reader finishes it the suggestions need no new files.
+    async function ahead(q, idx) {
+      const toks = tokens(q);
+      const last = toks[toks.length - 1];
+      if (!last || last[0] !== "w" || /\s$/.test(q) || [...last[1]].length < 2) return;
+      const [word] = await idx.completions(last[1]);
+      if (!word) return;
+      const r = await run(q.slice(0, q.toLowerCase().lastIndexOf(last[1])) + word + " ", {}, false);
+      if (r) for (const hit of r.hits.slice(0, 6)) load("d/" + hit[0]);
+    }
     box.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown") { e.preventDefault(); if (pop.hidden) box.dispatchEvent(new Event("input")); else move(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); move(active - 1); }
