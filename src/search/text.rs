@@ -26,7 +26,7 @@ pub struct Section {
 }
 
 /// Splits rendered body HTML into sections at `h2`-`h4` headings with ids, dropping tags,
-/// code blocks and the self-link text canon adds to headings.
+/// code blocks, self-check quizzes and the self-link text canon adds to headings.
 pub fn sections(html: &str) -> Vec<Section> {
     let mut out = vec![Section::default()];
     let mut rest = html;
@@ -69,6 +69,11 @@ pub fn sections(html: &str) -> Vec<Section> {
                         text: String::new(),
                     });
                 }
+            }
+            // A self-check quiz is left out: its answers are mostly wrong on purpose, and the
+            // guidance it checks is in the sections before it, where a search should lead.
+            "section" if attr(tag, "class").is_some_and(|c| c == "quiz") => {
+                rest = rest.find("</section>").map_or("", |i| &rest[i + 10..]);
             }
             "a" if attr(tag, "class").is_some_and(|c| c == "self-link") => {
                 rest = rest.find("</a>").map_or("", |i| &rest[i + 4..]);
@@ -486,5 +491,8 @@ pub(crate) mod tests {
             (s[1].id.as_str(), s[1].title.as_str(), s[1].text.as_str()),
             ("scope", "Scope", "Applies to all staff.")
         );
+        // A quiz is not indexed; what follows it is.
+        let html = "<p>Lock your screen.</p><section class=\"quiz\" aria-label=\"Check\"><fieldset><legend>Leave it unlocked?</legend><ul><li>Yes</li></ul></fieldset></section><p>Report losses.</p>";
+        assert_eq!(sections(html)[0].text, "Lock your screen. Report losses.");
     }
 }
