@@ -981,3 +981,67 @@ fn methods_show_decision_points_along_their_phases_and_compare_side_by_side() {
         .remove("decided_by");
     assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&wrong));
 }
+
+/// Where the blocks of a stylesheet stop balancing: the line of a `}` with
+/// nothing open, or of the last `{` left open. Comments and strings are
+/// skipped. A stray brace makes a browser drop the rule after it.
+fn unbalanced_brace(css: &str) -> Option<usize> {
+    let (mut depth, mut line, mut opened) = (0usize, 1, Vec::new());
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    line += usize::from(c == '\n');
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            '"' | '\'' => {
+                while let Some(s) = chars.next() {
+                    match s {
+                        '\\' => _ = chars.next(),
+                        '\n' => line += 1,
+                        _ if s == c => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' => {
+                depth += 1;
+                opened.push(line);
+            }
+            '}' if depth == 0 => return Some(line),
+            '}' => {
+                depth -= 1;
+                opened.pop();
+            }
+            _ => {}
+        }
+    }
+    opened.last().copied()
+}
+
+#[test]
+fn the_theme_stylesheet_has_no_stray_braces() {
+    assert_eq!(
+        unbalanced_brace("a { b: c; }\n@media print { a { } }"),
+        None
+    );
+    assert_eq!(unbalanced_brace("a { }\n}\nb { }"), Some(2));
+    assert_eq!(
+        unbalanced_brace("a { content: \"}\"; } /* } */\nb {"),
+        Some(2)
+    );
+    let css = std::fs::read_to_string(repo().join("themes/default/static/canon.css")).unwrap();
+    assert_eq!(
+        unbalanced_brace(&css),
+        None,
+        "canon.css: unbalanced brace at this line"
+    );
+}
