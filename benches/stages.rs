@@ -33,7 +33,8 @@ fn stages(c: &mut Criterion) {
     let inputs = canon::load::load(&config, &mut sources, &mut diags).unwrap();
     let pages = canon::validate::validate(inputs.pages.clone(), &config, &mut diags);
     let assets: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
-    let site = canon::resolve::resolve(pages.clone(), &assets, &config, &mut diags);
+    let templates: Vec<&str> = inputs.templates.iter().map(|t| t.name.as_str()).collect();
+    let site = canon::resolve::resolve(pages.clone(), &assets, &templates, &config, &mut diags);
     assert!(!diags.has_errors(), "the generated site builds cleanly");
 
     let mut g = c.benchmark_group("stages");
@@ -56,7 +57,13 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             || pages.clone(),
             |p: Vec<Arc<canon::validate::Page>>| {
-                canon::resolve::resolve(p, &assets, &config, &mut Diagnostics::default())
+                canon::resolve::resolve(
+                    p,
+                    &assets,
+                    &templates,
+                    &config,
+                    &mut Diagnostics::default(),
+                )
             },
             BatchSize::LargeInput,
         )

@@ -987,7 +987,7 @@ impl Config {
     pub fn has_reviews(&self) -> bool {
         self.collections.values().any(|c| {
             c.fields
-                .get(crate::validate::REVIEW_DUE)
+                .get(crate::model::fields::REVIEW_DUE)
                 .is_some_and(|f| f.kind == FieldKind::Date)
         })
     }

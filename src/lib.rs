@@ -14,6 +14,7 @@ pub mod controls;
 pub mod corpus;
 pub mod diagnostics;
 pub mod load;
+pub mod model;
 pub mod pipeline;
 pub mod published;
 pub mod render;

@@ -305,15 +305,22 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
     let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
     timings::mark("validate");
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
-    let resolved =
-        resolve::resolve_with(pages, &asset_paths, &config, cache.site.take(), &mut diags);
+    let templates: Vec<&str> = inputs.templates.iter().map(|t| t.name.as_str()).collect();
+    let resolved = resolve::resolve_with(
+        pages,
+        &asset_paths,
+        &templates,
+        &config,
+        cache.site.take(),
+        &mut diags,
+    );
     let site = &resolved.site;
     timings::mark("resolve");
     let staging = if stage && opts.write && !diags.has_errors() {
         Some(write::Staging::begin(
             &config.output_dir,
             &config,
-            render::planned_files(site, &config),
+            render::planned_files(site),
         )?)
     } else {
         None

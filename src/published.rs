@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::diagnostics::{Diagnostic, FileId};
-use crate::render::markdown::requirements::Requirement;
+use crate::model::requirement::Requirement;
 
 /// The lock file's name, at the site root.
 pub const LOCK_FILE: &str = "requirements.lock";

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::graph::Graph;
-use super::markdown::requirements::Requirement;
+use crate::model::requirement::Requirement;
 use indexmap::IndexMap;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec};

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::graph::Graph;
 use super::markdown::{Rendered, escape_html};
 use crate::config::{Config, FieldKind};
+use crate::model::generated::Generated;
 use crate::resolve::{Section, SectionKind, Site};
 use crate::validate::parse_date;
 
@@ -94,10 +95,11 @@ pub fn site_value(site: &Site, config: &Config) -> Value {
             "title": config.glossary.as_ref().map(|c| c.title.clone()),
             "path": config.rooted(&g.path),
         })),
-        "reviews": config.has_reviews().then(|| config.rooted("/reviews/")),
-        "controls": config.control_field().map(|_| config.rooted("/iso27001/")),
-        "search": config.search.then(|| json!({"page": config.rooted("/search/"), "script": config.rooted("/search.js")})),
+        "reviews": site.generated_path(Generated::Reviews).map(|p| config.rooted(p)),
+        "controls": site.generated_path(Generated::Controls).map(|p| config.rooted(p)),
+        "search": site.generated_path(Generated::Search).map(|p| json!({"page": config.rooted(p), "script": config.rooted("/search.js")})),
         "generator": concat!("canon ", env!("CARGO_PKG_VERSION")),
+        "requirements": site.generated_path(Generated::Requirements).map(|p| config.rooted(p)),
     })
 }
 
@@ -301,7 +303,7 @@ pub fn page_value(
     let c = config.collection_named(p.collection.as_deref());
     let collection = c.map(|c| {
         let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
-        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path)), "compare": super::records::compare_path(site, c).map(|p| config.rooted(&p))})
+        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path)), "compare": super::records::compare_path(site, config, c).map(|p| config.rooted(p))})
     });
     let (records, timelines) = c
         .map(|c| super::records::page_records(c, p))
@@ -310,7 +312,7 @@ pub fn page_value(
         Some(h) => (h.html.clone(), h.id.clone()),
         None => (
             escape_html(&p.title),
-            super::markdown::headings::heading_id(&p.title),
+            crate::model::paths::heading_id(&p.title),
         ),
     };
     let (prev, next) = site.prev_next[i];
@@ -496,15 +498,20 @@ pub fn section_value(
         "register": register(site, config, sec),
         "compare": sec.collection.as_deref().filter(|_| sec.kind == SectionKind::Collection).and_then(|c| {
             let c = config.collections.get(c)?;
-            let path = super::records::compare_path(site, c)?;
-            Some(json!({"path": config.rooted(&path), "title": super::records::compare_title(c)}))
+            let path = super::records::compare_path(site, config, c)?;
+            Some(json!({"path": config.rooted(path), "title": super::records::compare_title(c)}))
         }),
         "breadcrumbs": breadcrumbs(site, config, &sec.path),
     })
 }
 
 /// Fields a register shows, in this order, when the collection declares them.
-const REGISTER_FIELDS: &[&str] = &["version", "level", "owner", crate::validate::REVIEW_DUE];
+const REGISTER_FIELDS: &[&str] = &[
+    "version",
+    "level",
+    "owner",
+    crate::model::fields::REVIEW_DUE,
+];
 
 /// A collection with an id field lists its pages as a register: id, title, status and the
 /// register fields it declares, ordered by id.
@@ -618,7 +625,7 @@ pub fn glossary_value(
 
 /// The `controls` value: every ISO/IEC 27001:2022 Annex A control by theme, with the pages
 /// mapped to it; controls no page maps to are the gaps.
-pub fn controls_value(site: &Site, config: &Config) -> Value {
+pub fn controls_value(site: &Site, config: &Config, path: &str) -> Value {
     let Some((collection, field)) = config.control_field() else {
         return Value::Null;
     };
@@ -673,9 +680,9 @@ pub fn controls_value(site: &Site, config: &Config) -> Value {
         "themes": themes,
         "covered": covered,
         "total": crate::controls::iso27001().len(),
-        "path": config.rooted("/iso27001/"),
-        "permalink": config.absolute_url("/iso27001/"),
-        "breadcrumbs": breadcrumbs(site, config, "/iso27001/"),
+        "path": config.rooted(path),
+        "permalink": config.absolute_url(path),
+        "breadcrumbs": breadcrumbs(site, config, path),
     })
 }
 
@@ -683,8 +690,8 @@ pub fn controls_value(site: &Site, config: &Config) -> Value {
 pub const REVIEW_WINDOW_DAYS: i32 = 90;
 
 /// The `reviews` value: pages whose review is overdue or due within the window, soonest first.
-pub fn reviews_value(site: &Site, config: &Config) -> Value {
-    use crate::validate::{LAST_REVIEWED, REVIEW_DUE};
+pub fn reviews_value(site: &Site, config: &Config, path: &str) -> Value {
+    use crate::model::fields::{LAST_REVIEWED, REVIEW_DUE};
     let mut due: Vec<(jiff::civil::Date, usize)> = site
         .pages
         .iter()
@@ -727,9 +734,9 @@ pub fn reviews_value(site: &Site, config: &Config) -> Value {
         "today_display": display_date(&config.today.to_string()),
         "window_days": REVIEW_WINDOW_DAYS,
         "pages": rows,
-        "path": config.rooted("/reviews/"),
-        "permalink": config.absolute_url("/reviews/"),
-        "breadcrumbs": breadcrumbs(site, config, "/reviews/"),
+        "path": config.rooted(path),
+        "permalink": config.absolute_url(path),
+        "breadcrumbs": breadcrumbs(site, config, path),
     })
 }
 
@@ -819,7 +826,7 @@ fn by_letter(
     groups
         .into_iter()
         .map(|(letter, group)| {
-            let id = format!("{prefix}-{}", crate::resolve::urls::slugify(&letter));
+            let id = format!("{prefix}-{}", crate::model::paths::slugify(&letter));
             json!({"letter": letter, "id": id, field: group})
         })
         .collect()

@@ -198,9 +198,9 @@ fn check_one(
         let dir = if own.is_empty() || own.ends_with('/') {
             own
         } else {
-            crate::resolve::urls::parent_dir(own)
+            crate::model::paths::parent_dir(own)
         };
-        match crate::resolve::urls::join_relative(dir, path) {
+        match crate::model::paths::join_relative(dir, path) {
             Some(rel) => format!("/{rel}"),
             None => return Verdict::Broken("climbs out of the site".to_string()),
         }

@@ -28,6 +28,7 @@ use serde_json::Value;
 use crate::config::{Config, FieldKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::load::{Asset, TemplateSource};
+use crate::model::generated::Generated;
 use crate::resolve::{LinkTarget, SectionKind, Site};
 use markdown::{Context as MdContext, Highlighter, LinkOutcome, LinkRewriter, Rendered};
 use templates::Templates;
@@ -72,7 +73,7 @@ pub struct SiteOutput {
     /// Every numbered requirement, with its page's file.
     pub requirements: Vec<(
         crate::diagnostics::FileId,
-        markdown::requirements::Requirement,
+        crate::model::requirement::Requirement,
     )>,
 }
 
@@ -94,7 +95,7 @@ impl LinkRewriter for PageLinks<'_> {
                 page,
                 fragment,
             } => {
-                let mut url = self.config.rooted(&resolve::urls::encode_path(&path));
+                let mut url = self.config.rooted(&crate::model::paths::encode_path(&path));
                 if let Some(f) = &fragment {
                     url.push('#');
                     url.push_str(f);
@@ -112,7 +113,7 @@ impl LinkRewriter for PageLinks<'_> {
                 }
             }
             LinkTarget::Asset(path) => {
-                let url = self.config.rooted(&resolve::urls::encode_path(&path));
+                let url = self.config.rooted(&crate::model::paths::encode_path(&path));
                 LinkOutcome::Internal {
                     url,
                     path,
@@ -128,8 +129,6 @@ impl LinkRewriter for PageLinks<'_> {
         }
     }
 }
-
-use crate::resolve;
 
 /// A page's rendered body and text fields.
 pub struct Body {
@@ -155,13 +154,7 @@ enum Job {
     Glossary(usize),
     Taxonomy(usize),
     Term(usize, usize),
-    Search,
-    Reviews,
-    Controls,
-    Requirements,
-    /// The comparison page of the collection at this index in `config.collections`.
-    Compare(usize),
-    NotFound,
+    Generated(Generated),
 }
 
 /// Stands in a template's output for a body, so links the template itself writes can be told
@@ -441,34 +434,13 @@ pub fn render(
     };
     cache.graph = Some((graph_key, graph.clone()));
     crate::timings::mark("render: link graph");
-    let has_requirements = templates.has("requirements.html")
-        && bodies.iter().any(|b| !b.main.requirements.is_empty());
-    let mut jobs = jobs(
-        site,
-        config.search && templates.has("search.html"),
-        config.has_reviews() && templates.has("reviews.html"),
-        config.control_field().is_some() && templates.has("iso27001.html"),
-        has_requirements,
-    );
-    // Comparison pages go before the 404 page, which comes last.
-    let compare: Vec<Job> = config
-        .collections
-        .values()
-        .enumerate()
-        .filter(|(_, c)| templates.has("compare.html") && records::compare_path(site, c).is_some())
-        .map(|(c, _)| Job::Compare(c))
-        .collect();
-    let last = jobs.len() - 1;
-    jobs.splice(last..last, compare);
+    let mut jobs = jobs(site);
     // Listings and generated pages can be large (a collection of thousands, every
     // requirement): start them first, so the many small pages fill in around them rather than
     // one large page finishing alone at the end.
     jobs.sort_by_key(|j| matches!(j, Job::Page(_)));
     progress.set_length(jobs.len() as u64);
-    let mut site_value = context::site_value(site, config);
-    if has_requirements {
-        site_value["requirements"] = config.rooted(REQUIREMENTS_PATH).into();
-    }
+    let site_value = context::site_value(site, config);
     let renderer = Renderer {
         site,
         config,
@@ -892,7 +864,7 @@ fn render_body(site: &Site, config: &Config, highlighter: &Highlighter, i: usize
     Body { main, text_fields }
 }
 
-fn jobs(site: &Site, search: bool, reviews: bool, controls: bool, requirements: bool) -> Vec<Job> {
+fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for i in 0..site.pages.len() {
         if site.own_page[i] {
@@ -915,29 +887,17 @@ fn jobs(site: &Site, search: bool, reviews: bool, controls: bool, requirements: 
             }
         }
     }
-    if search {
-        jobs.push(Job::Search);
-    }
-    if reviews {
-        jobs.push(Job::Reviews);
-    }
-    if controls {
-        jobs.push(Job::Controls);
-    }
-    if requirements {
-        jobs.push(Job::Requirements);
-    }
-    jobs.push(Job::NotFound);
+    jobs.extend(site.generated.iter().map(|p| Job::Generated(p.page)));
     jobs
 }
 
 /// The output files of the site's pages and listings, known once links are resolved, so that
 /// their folders can be made while the site renders (see [`crate::write::Staging`]). Pages
 /// that depend on what rendering finds (search, reviews, comparisons) are left to the write.
-pub fn planned_files(site: &Site, config: &Config) -> Vec<String> {
-    jobs(site, false, false, false, false)
+pub fn planned_files(site: &Site) -> Vec<String> {
+    jobs(site)
         .iter()
-        .map(|j| output_path(&job_path(site, config, j)))
+        .map(|j| output_path(&job_path(site, j)))
         .collect()
 }
 
@@ -954,13 +914,44 @@ pub fn output_path(site_path: &str) -> String {
 /// What a job made, with the key it was made for, or why its template failed.
 type JobResult = Result<(u64, Arc<Rendered2>), Diagnostic>;
 
-/// Where the site-wide list of requirements is.
-pub const REQUIREMENTS_PATH: &str = "/requirements/";
-
 impl<'a> Renderer<'a> {
+    /// The context values of a generated page at `path`.
+    fn generated_context(&self, page: Generated, path: &str, cx: &mut Values) {
+        let (site, config) = (self.site, self.config);
+        match page {
+            Generated::Search => cx.insert(
+                "search",
+                serde_json::json!({
+                    "path": config.rooted(path),
+                    "permalink": config.absolute_url(path),
+                    "breadcrumbs": context::breadcrumbs(site, config, path),
+                    "az": context::az_value(site, config),
+                }),
+            ),
+            Generated::Controls => {
+                cx.insert("controls", context::controls_value(site, config, path))
+            }
+            Generated::Reviews => cx.insert("reviews", context::reviews_value(site, config, path)),
+            Generated::Compare(c) => {
+                let coll = &config.collections[c];
+                let text_html = |i: usize, field: &str| {
+                    self.bodies[i]
+                        .text_fields
+                        .iter()
+                        .find(|(n, _)| n == field)
+                        .map(|(_, r)| r.html.clone())
+                };
+                let value = records::compare_value(site, config, coll, &text_html);
+                cx.insert("compare", value);
+            }
+            Generated::Requirements => cx.insert("requirements", self.requirements_value(path)),
+            Generated::NotFound => cx.insert("inline_css", self.stylesheet),
+        }
+    }
+
     /// The `requirements` value: every requirement of every page, by page id then number,
     /// with the count at each level for the filter.
-    fn requirements_value(&self) -> Value {
+    fn requirements_value(&self, path: &str) -> Value {
         let (site, config) = (self.site, self.config);
         let mut pages: Vec<usize> = (0..site.pages.len())
             .filter(|&i| site.own_page[i] && !self.bodies[i].main.requirements.is_empty())
@@ -990,9 +981,9 @@ impl<'a> Renderer<'a> {
         serde_json::json!({
             "items": items,
             "levels": levels,
-            "path": config.rooted(REQUIREMENTS_PATH),
-            "permalink": config.absolute_url(REQUIREMENTS_PATH),
-            "breadcrumbs": context::breadcrumbs(site, config, REQUIREMENTS_PATH),
+            "path": config.rooted(path),
+            "permalink": config.absolute_url(path),
+            "breadcrumbs": context::breadcrumbs(site, config, path),
         })
     }
 
@@ -1054,16 +1045,18 @@ impl<'a> Renderer<'a> {
                     self.term_use.hash(&mut h);
                 }
             }
-            Job::Requirements => requirements_key(site, self.bodies).hash(&mut h),
-            Job::Compare(_) => {
+            Job::Generated(Generated::Requirements) => {
+                requirements_key(site, self.bodies).hash(&mut h);
+            }
+            Job::Generated(Generated::Compare(_)) => {
                 for b in self.bodies.iter() {
                     for (name, r) in &b.text_fields {
                         (name, &r.html).hash(&mut h);
                     }
                 }
             }
-            Job::NotFound => self.stylesheet.hash(&mut h),
-            Job::Taxonomy(_) | Job::Term(..) | Job::Search | Job::Reviews | Job::Controls => {}
+            Job::Generated(Generated::NotFound) => self.stylesheet.hash(&mut h),
+            Job::Taxonomy(_) | Job::Term(..) | Job::Generated(_) => {}
         }
         h.finish()
     }
@@ -1074,7 +1067,7 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => self.page_key(*i),
             _ => self.job_key(job),
         };
-        let path = job_path(site, config, job);
+        let path = job_path(site, job);
         if let Some((k, previous)) = self.previous.get(&path)
             && *k == key
         {
@@ -1185,46 +1178,9 @@ impl<'a> Renderer<'a> {
                 );
                 "term.html".to_string()
             }
-            Job::Search => {
-                cx.insert(
-                    "search",
-                    serde_json::json!({
-                        "path": config.rooted("/search/"),
-                        "permalink": config.absolute_url("/search/"),
-                        "breadcrumbs": context::breadcrumbs(site, config, "/search/"),
-                        "az": context::az_value(site, config),
-                    }),
-                );
-                "search.html".to_string()
-            }
-            Job::Controls => {
-                cx.insert("controls", context::controls_value(site, config));
-                "iso27001.html".to_string()
-            }
-            Job::Reviews => {
-                cx.insert("reviews", context::reviews_value(site, config));
-                "reviews.html".to_string()
-            }
-            Job::Compare(c) => {
-                let coll = &config.collections[*c];
-                let text_html = |i: usize, field: &str| {
-                    self.bodies[i]
-                        .text_fields
-                        .iter()
-                        .find(|(n, _)| n == field)
-                        .map(|(_, r)| r.html.clone())
-                };
-                let value = records::compare_value(site, config, coll, &text_html);
-                cx.insert("compare", value);
-                "compare.html".to_string()
-            }
-            Job::Requirements => {
-                cx.insert("requirements", self.requirements_value());
-                "requirements.html".to_string()
-            }
-            Job::NotFound => {
-                cx.insert("inline_css", self.stylesheet);
-                "404.html".to_string()
+            Job::Generated(page) => {
+                self.generated_context(*page, &path, &mut cx);
+                page.template().to_string()
             }
         };
         cx.insert("current", config.rooted(&top_level(&path)));
@@ -1270,12 +1226,14 @@ impl<'a> Renderer<'a> {
                 .map(|(m, body, _)| (m.as_str(), *body))
                 .collect();
             // The not-found page is served for any missing path, so its links stay rooted.
-            let relative = (!matches!(job, Job::NotFound)).then_some(relative::Relative {
-                from: path.as_str(),
-                base_path: config.base_path.as_str(),
-                index_links: config.index_links,
-                print_base: self.print_base.as_deref(),
-            });
+            let relative = (!matches!(job, Job::Generated(Generated::NotFound))).then_some(
+                relative::Relative {
+                    from: path.as_str(),
+                    base_path: config.base_path.as_str(),
+                    index_links: config.index_links,
+                    print_base: self.print_base.as_deref(),
+                },
+            );
             relative::assemble(&html, &link_ranges, &parts, relative)
         };
         Ok((
@@ -1314,10 +1272,15 @@ fn site_and_api_files(
         .filter(|j| {
             matches!(
                 j,
-                Job::Controls | Job::Requirements | Job::Reviews | Job::Compare(_)
+                Job::Generated(
+                    Generated::Controls
+                        | Generated::Requirements
+                        | Generated::Reviews
+                        | Generated::Compare(_)
+                )
             )
         })
-        .map(|j| job_path(site, config, j))
+        .map(|j| job_path(site, j))
         .collect();
     files.extend(site_files(site, config, &generated));
     // Open data shows front matter, relationships, requirements and the glossary's
@@ -1359,19 +1322,14 @@ fn site_and_api_files(
 }
 
 /// The site path a job writes.
-fn job_path(site: &Site, config: &Config, job: &Job) -> String {
+fn job_path(site: &Site, job: &Job) -> String {
     match job {
         Job::Page(i) => site.paths[*i].clone(),
         Job::Section(s) if site.sections[*s].kind == SectionKind::Home => "/".to_string(),
         Job::Section(s) | Job::Glossary(s) => site.sections[*s].path.clone(),
         Job::Taxonomy(t) => site.taxonomies[*t].path.clone(),
         Job::Term(t, k) => site.taxonomies[*t].terms[*k].path.clone(),
-        Job::Search => "/search/".to_string(),
-        Job::Controls => "/iso27001/".to_string(),
-        Job::Reviews => "/reviews/".to_string(),
-        Job::Compare(c) => records::compare_path(site, &config.collections[*c]).unwrap_or_default(),
-        Job::Requirements => REQUIREMENTS_PATH.to_string(),
-        Job::NotFound => "/404.html".to_string(),
+        Job::Generated(page) => site.generated_path(*page).unwrap_or_default().to_string(),
     }
 }
 
@@ -1403,7 +1361,7 @@ fn alias_dir(alias: &str) -> &str {
     if alias.ends_with('/') {
         alias
     } else {
-        resolve::urls::parent_dir(alias)
+        crate::model::paths::parent_dir(alias)
     }
 }
 

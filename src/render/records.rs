@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use super::context::{breadcrumbs, display_date, reference_links};
 use super::markdown::escape_html;
-use super::markdown::headings::heading_id;
 use crate::config::{Collection, Config, FieldKind, FieldSpec, Records};
+use crate::model::generated::Generated;
+use crate::model::paths::heading_id;
 use crate::resolve::{SectionKind, Site};
 use crate::validate::{FieldValue, Page, record_anchor};
 
@@ -239,15 +240,10 @@ pub fn compare_title(c: &Collection) -> String {
     format!("Compare {}", c.title.to_lowercase())
 }
 
-/// Where a collection's comparison page is: under its section (`/methods/compare/`).
-pub fn compare_path(site: &Site, c: &Collection) -> Option<String> {
-    if c.compare.is_empty() {
-        return None;
-    }
-    site.sections
-        .iter()
-        .find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name))
-        .map(|s| format!("{}compare/", s.path))
+/// Where a collection's comparison page is, when the site has one (`/methods/compare/`).
+pub fn compare_path<'s>(site: &'s Site, config: &Config, c: &Collection) -> Option<&'s str> {
+    let index = config.collections.get_index_of(&c.name)?;
+    site.generated_path(Generated::Compare(index))
 }
 
 /// A records field in a comparison: how many, then the titles (linked to their anchors),
@@ -319,7 +315,7 @@ pub fn compare_value(
     c: &Collection,
     text_html: &dyn Fn(usize, &str) -> Option<String>,
 ) -> Value {
-    let path = compare_path(site, c).unwrap_or_default();
+    let path = compare_path(site, config, c).unwrap_or_default();
     let columns: Vec<Value> = c
         .compare
         .iter()
@@ -336,7 +332,7 @@ pub fn compare_value(
         .collect();
     let mut pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.own_page[i] && site.pages[i].collection.as_deref() == Some(&c.name))
-        .filter(|&i| !crate::validate::is_index_file(&site.pages[i].rel))
+        .filter(|&i| !crate::model::paths::is_index_file(&site.pages[i].rel))
         .collect();
     pages.sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
@@ -384,8 +380,8 @@ pub fn compare_value(
         "collection": {"name": c.name, "title": c.title, "singular": c.singular, "path": section.map(|s| config.rooted(&s.path))},
         "columns": columns,
         "rows": rows,
-        "path": config.rooted(&path),
-        "permalink": config.absolute_url(&path),
-        "breadcrumbs": breadcrumbs(site, config, &path),
+        "path": config.rooted(path),
+        "permalink": config.absolute_url(path),
+        "breadcrumbs": breadcrumbs(site, config, path),
     })
 }

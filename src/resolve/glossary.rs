@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::urls::slugify;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
+use crate::model::paths::slugify;
 use crate::validate::Page;
 
 /// One glossary entry.

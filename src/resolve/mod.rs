@@ -6,7 +6,6 @@
 //! clashes and references that lead nowhere. Pure: reads and writes nothing.
 
 pub mod glossary;
-pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -17,8 +16,11 @@ use indexmap::IndexMap;
 
 use crate::config::{Config, FieldKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
+use crate::model::generated::{self, Generated, Planned, Wants};
+use crate::model::paths::{
+    join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix,
+};
 use crate::validate::Page;
-use urls::{join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix};
 
 /// The field naming the page a page replaces.
 pub const SUPERSEDES: &str = "supersedes";
@@ -158,6 +160,8 @@ pub struct Site {
     pub ids: HashMap<String, usize>,
     /// The glossary, when the site has one.
     pub glossary: Option<glossary::Glossary>,
+    /// The generated pages the site has, in the order they are made.
+    pub generated: Vec<Planned>,
     /// Each page's place in title order (case-insensitive; equal titles by source path), so
     /// a list sorts by title comparing numbers.
     pub title_rank: Vec<usize>,
@@ -196,6 +200,7 @@ pub struct Step {
 pub fn resolve(
     pages: Vec<Arc<Page>>,
     asset_paths: &[String],
+    templates: &[&str],
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Site {
@@ -234,6 +239,7 @@ pub fn resolve(
         aliases: Vec::new(),
         ids: HashMap::new(),
         glossary: None,
+        generated: Vec::new(),
         titles: HashMap::new(),
         keys: HashMap::new(),
         section_keys: HashMap::new(),
@@ -268,6 +274,7 @@ pub fn resolve(
         }
     }
     site.build_taxonomies(config, &mut claims, diags);
+    site.claim_generated(config, templates, &mut claims, diags);
     site.build_aliases(&mut claims, diags);
     site.build_prev_next(config);
     site.resolve_references(config, diags);
@@ -301,13 +308,14 @@ pub struct Resolved {
 pub fn resolve_with(
     pages: Vec<Arc<Page>>,
     asset_paths: &[String],
+    templates: &[&str],
     config: &Config,
     previous: Option<Resolved>,
     diags: &mut Diagnostics,
 ) -> Resolved {
     let key = {
         let mut h = std::hash::DefaultHasher::new();
-        (format!("{config:?}"), asset_paths).hash(&mut h);
+        (format!("{config:?}"), asset_paths, templates).hash(&mut h);
         for p in &pages {
             (&p.rel, p.file, p.meta_hash).hash(&mut h);
         }
@@ -321,7 +329,7 @@ pub fn resolve_with(
         }
         _ => {
             let before = diags.len();
-            let site = resolve(pages, asset_paths, config, diags);
+            let site = resolve(pages, asset_paths, templates, config, diags);
             let found = diags.iter().skip(before).cloned().collect();
             Resolved { key, site, found }
         }
@@ -392,6 +400,24 @@ impl Claims {
 }
 
 impl Site {
+    /// Where a generated page is, when the site has it.
+    pub fn generated_path(&self, page: Generated) -> Option<&str> {
+        self.generated
+            .iter()
+            .find(|p| p.page == page)
+            .map(|p| p.path.as_str())
+    }
+
+    /// The path of the section that lists a collection, if it has pages.
+    fn collection_section_path(&self, collection: &str) -> Option<&str> {
+        self.sections
+            .iter()
+            .find(|s| {
+                s.kind == SectionKind::Collection && s.collection.as_deref() == Some(collection)
+            })
+            .map(|s| s.path.as_str())
+    }
+
     fn check_page_paths(&mut self, claims: &mut Claims, diags: &mut Diagnostics) {
         for (i, p) in self.pages.iter().enumerate() {
             let span = p.slug.as_ref().map_or(0..0, |s| s.1.clone());
@@ -611,51 +637,37 @@ impl Site {
                 terms,
             });
         }
-        // Generated pages.
-        if config.search {
+    }
+
+    /// Plans the generated pages and claims their paths, then the folders' listing pages.
+    fn claim_generated(
+        &mut self,
+        config: &Config,
+        templates: &[&str],
+        claims: &mut Claims,
+        diags: &mut Diagnostics,
+    ) {
+        let wants = Wants {
+            search: config.search,
+            reviews: config.has_reviews(),
+            controls: config.control_field().is_some(),
+            requirements: config.collections.values().any(|c| c.id_field.is_some()),
+            compare: config
+                .collections
+                .values()
+                .enumerate()
+                .filter(|(_, c)| !c.compare.is_empty())
+                .map(|(i, c)| (i, c.name.as_str(), self.collection_section_path(&c.name)))
+                .collect(),
+            templates: templates.to_vec(),
+        };
+        self.generated = generated::plan(&wants);
+        for planned in &self.generated {
             claims.claim(
-                "/search/",
+                &planned.path,
                 config.file,
                 0..0,
-                "the search page".to_string(),
-                diags,
-            );
-        }
-        if config.control_field().is_some() {
-            claims.claim(
-                "/iso27001/",
-                config.file,
-                0..0,
-                "the ISO/IEC 27001 control matrix".to_string(),
-                diags,
-            );
-        }
-        if config.has_reviews() {
-            claims.claim(
-                "/reviews/",
-                config.file,
-                0..0,
-                "the reviews page".to_string(),
-                diags,
-            );
-        }
-        for c in config.collections.values() {
-            if let Some(path) = crate::render::records::compare_path(self, c) {
-                claims.claim(
-                    &path,
-                    config.file,
-                    0..0,
-                    format!("the comparison page of `{}`", c.name),
-                    diags,
-                );
-            }
-        }
-        if config.collections.values().any(|c| c.id_field.is_some()) {
-            claims.claim(
-                crate::render::REQUIREMENTS_PATH,
-                config.file,
-                0..0,
-                "the requirements page".to_string(),
+                planned.what.clone(),
                 diags,
             );
         }
@@ -1318,7 +1330,13 @@ mod site_tests {
             })
             .collect();
         let pages = crate::validate::validate(raw, &config, &mut diags);
-        let site = resolve(pages, &["guides/a.png".to_string()], &config, &mut diags);
+        let site = resolve(
+            pages,
+            &["guides/a.png".to_string()],
+            &[],
+            &config,
+            &mut diags,
+        );
         (site, diags)
     }
 

@@ -225,7 +225,7 @@ pub(crate) struct RecordsCheck {
 
 /// The anchor of a record on its page, from its key (`DP1` -> `dp1`).
 pub fn record_anchor(key: &str) -> String {
-    crate::render::markdown::headings::heading_id(key)
+    crate::model::paths::heading_id(key)
 }
 
 /// Checks each item of a `records` field against the record schema, reporting every problem

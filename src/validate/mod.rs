@@ -20,6 +20,8 @@ use crate::config::{COMMON_FIELDS, Config, FieldKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::load::RawPage;
 use crate::load::frontmatter::{self, FrontMatter, Split};
+use crate::model::fields::{DRAFT_STATUS, GLOSSARY_FIELDS, LAST_REVIEWED, REVIEW_DUE, STATUS};
+use crate::model::paths::{is_index_file, is_title_tag};
 
 pub use fields::{FieldValue, parse_date, record_anchor};
 
@@ -86,14 +88,6 @@ pub struct GlossaryEntry {
     /// Related terms, by term or file name.
     pub related: Vec<(String, Range<usize>)>,
 }
-
-/// The date field that says when a page must next be reviewed.
-pub const REVIEW_DUE: &str = "review_due";
-/// The date field that says when a page was last reviewed.
-pub const LAST_REVIEWED: &str = "last_reviewed";
-
-/// Front-matter keys of a glossary entry besides the common ones.
-pub const GLOSSARY_FIELDS: &[&str] = &["abbreviation", "aliases", "avoid", "related"];
 
 impl Page {
     /// The Markdown body.
@@ -654,23 +648,6 @@ impl Checker<'_> {
             pos = end;
         }
     }
-}
-
-/// The taxonomy that holds a page's lifecycle status.
-pub const STATUS: &str = "status";
-/// The status that keeps a page out of builds without `--drafts`.
-pub const DRAFT_STATUS: &str = "draft";
-
-/// Whether a content path is a folder index (`_index`, `index`, `README`).
-pub fn is_index_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    crate::resolve::urls::is_index_stem(crate::resolve::urls::strip_source_suffix(name))
-}
-
-/// Whether an ERB tag is the Tech Docs title idiom.
-pub fn is_title_tag(tag: &str) -> bool {
-    let inner = tag.trim_start_matches("<%=").trim_end_matches("%>").trim();
-    tag.starts_with("<%=") && inner == "current_page.data.title"
 }
 
 /// Text of the first level-1 heading of a Markdown body.

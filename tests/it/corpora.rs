@@ -66,7 +66,7 @@ fn every_corpus_builds_and_every_markdown_file_becomes_a_page() {
             {
                 continue;
             }
-            let path = canon::resolve::urls::page_path(&rel, None);
+            let path = canon::model::paths::page_path(&rel, None);
             let file = dest.join(canon::render::output_path(&path));
             assert!(
                 file.is_file(),

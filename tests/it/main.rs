@@ -4,6 +4,7 @@
 
 mod support;
 
+mod architecture;
 mod browser;
 mod build;
 mod cli;

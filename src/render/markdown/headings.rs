@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
 use super::{Context, Spanned, escape_html};
-use crate::validate::is_title_tag;
+use crate::model::paths::{heading_id, is_title_tag};
 
 /// The lifted leading heading.
 #[derive(Debug, Clone, Serialize)]
@@ -29,25 +29,6 @@ pub struct TocEntry {
     pub title: String,
     /// Sub-headings (level 3 under level 2).
     pub children: Vec<TocEntry>,
-}
-
-/// A heading id as GitHub makes it: lower case, spaces to `-`, punctuation dropped.
-pub fn heading_id(text: &str) -> String {
-    let id: String = text
-        .trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect();
-    if id.is_empty() {
-        "section".to_string()
-    } else {
-        id
-    }
 }
 
 fn unique(id: String, used: &mut HashSet<String>) -> String {

@@ -76,7 +76,7 @@ pub struct Rendered {
     /// Glossary entries the body uses.
     pub terms: Vec<usize>,
     /// Numbered requirements, in page order.
-    pub requirements: Vec<requirements::Requirement>,
+    pub requirements: Vec<crate::model::requirement::Requirement>,
     /// Self-check quizzes in the body.
     pub quizzes: usize,
 }

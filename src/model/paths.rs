@@ -1,4 +1,5 @@
-//! Page URLs and the keys by which links find pages.
+//! Page URLs, heading ids and the keys by which links find pages: the naming rules every
+//! stage shares.
 
 /// Suffixes that mark a Markdown source, longest first.
 const SOURCE_SUFFIXES: &[&str] = &[".html.md.erb", ".md.erb", ".markdown", ".md"];
@@ -6,6 +7,37 @@ const SOURCE_SUFFIXES: &[&str] = &[".html.md.erb", ".md.erb", ".markdown", ".md"
 /// File stems that make a page its folder's index.
 pub fn is_index_stem(stem: &str) -> bool {
     matches!(stem, "_index" | "index") || stem.eq_ignore_ascii_case("readme")
+}
+
+/// Whether a content path is a folder index (`_index`, `index`, `README`).
+pub fn is_index_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    is_index_stem(strip_source_suffix(name))
+}
+
+/// Whether an ERB tag is the Tech Docs title idiom (`<%= current_page.data.title %>`).
+pub fn is_title_tag(tag: &str) -> bool {
+    let inner = tag.trim_start_matches("<%=").trim_end_matches("%>").trim();
+    tag.starts_with("<%=") && inner == "current_page.data.title"
+}
+
+/// A heading id as GitHub makes it: lower case, spaces to `-`, punctuation dropped.
+pub fn heading_id(text: &str) -> String {
+    let id: String = text
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
 }
 
 /// Strips the source suffix: `standards/x.html.md.erb` -> `standards/x`.
