@@ -705,3 +705,233 @@ fn the_server_keeps_answering_under_load_and_attack() {
     let (status, _) = server.get("/guides/a/");
     assert_eq!(status, 200);
 }
+
+/// A copy of the bundled example site, with its theme, configuration and lock.
+fn example_copy() -> TestSite {
+    let site = TestSite::new();
+    for part in ["content", "themes"] {
+        crate::support::copy_dir(&crate::support::repo().join(part), &site.root().join(part));
+    }
+    for file in ["canon.toml", "requirements.lock"] {
+        std::fs::copy(crate::support::repo().join(file), site.root().join(file)).unwrap();
+    }
+    site
+}
+
+/// Replaces the first `from` in a file of the site with `to`.
+fn edit(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let path = site.root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Each kind of input a page can depend on, changed in turn: after each, everything served
+/// equals a fresh full build and the served build reports what a full build reports. This is
+/// the property that hand-listed cache keys can silently break.
+#[test]
+fn every_kind_of_input_rebuilds_to_what_a_full_build_makes() {
+    let site = example_copy();
+    site.file("static/files/policy.txt", "Version 1 of the policy.\n");
+    // A body that shows another page's title: links with empty text take it.
+    site.file(
+        "content/reading.md",
+        "# Reading list\n\nStart with [](standards/access-control.md).\n",
+    );
+    let today = ["--today", crate::support::TODAY];
+    let server = Server::start_with(site.root(), &today);
+    let mut events = server.events();
+    let standard = "content/standards/access-control.md";
+    let steps: [(&str, &dyn Fn()); 10] = [
+        ("a page body", &|| {
+            edit(
+                &site,
+                "content/about.md",
+                "\n## ",
+                "\nA sentence added.\n\n## ",
+            )
+        }),
+        ("front matter", &|| {
+            edit(
+                &site,
+                standard,
+                "owner: Head of Identity",
+                "owner: Chief of Identity",
+            )
+        }),
+        // Methods list the standards they require, by title.
+        ("a referenced page's title", &|| {
+            edit(
+                &site,
+                standard,
+                "title: Access control",
+                "title: Access management",
+            )
+        }),
+        ("a glossary definition", &|| {
+            edit(
+                &site,
+                "content/glossary/phishing.md",
+                "A message,",
+                "An email,",
+            )
+        }),
+        ("a template", &|| {
+            edit(
+                &site,
+                "themes/default/templates/base.html",
+                "</footer>",
+                "<p>Template edited.</p></footer>",
+            )
+        }),
+        ("a static file", &|| {
+            site.file("static/files/policy.txt", "Version 2 of the policy.\n");
+        }),
+        ("a theme's static file", &|| {
+            edit(
+                &site,
+                "themes/default/static/canon.css",
+                "\n",
+                "\n/* edited */\n",
+            )
+        }),
+        ("canon.toml", &|| {
+            edit(
+                &site,
+                "canon.toml",
+                "title = \"How we work\"",
+                "title = \"How we deliver\"",
+            )
+        }),
+        ("a collection in canon.toml", &|| {
+            edit(
+                &site,
+                "canon.toml",
+                "title = \"Delivery methods\"",
+                "title = \"Ways of delivery\"",
+            )
+        }),
+        // A published id the site no longer has: the build warns, and still builds.
+        ("the lock", &|| {
+            let path = site.root().join("requirements.lock");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let gone = "SEC-999.1 0123456789abcdef MUST be a requirement since withdrawn.\n";
+            std::fs::write(path, text + gone).unwrap();
+        }),
+    ];
+    for (what, change) in steps {
+        change();
+        let event = events.next(if what == "a theme's static file" {
+            "css"
+        } else {
+            "reload"
+        });
+        assert!(!event.contains("error"), "{what}: {event}");
+        events.next("indexed");
+        assert_serves_a_full_build(site.root(), &server, &today);
+        let full = crate::support::run_in(
+            site.root(),
+            &[
+                "check",
+                "--format",
+                "short",
+                "--today",
+                crate::support::TODAY,
+            ],
+        );
+        let served = served_warnings(&server);
+        assert_eq!(
+            served,
+            warnings_of(&full.stderr),
+            "{what}: served diagnostics"
+        );
+    }
+    assert!(
+        warnings_of(&crate::support::run_in(site.root(), &["check", "--format", "short"]).stderr)
+            .iter()
+            .any(|w| w.contains("requirements/removed")),
+        "the edited lock is read"
+    );
+}
+
+/// The `file:line:col: warning[code]` lines of one short-format run, sorted.
+fn warnings_of(stderr: &str) -> Vec<String> {
+    let mut lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.contains(": warning[") || l.contains(": error["))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The diagnostics the server printed for its last rebuild: the lines before its latest
+/// `canon: rebuilt` summary and after the one before it.
+fn served_warnings(server: &Server) -> Vec<String> {
+    let mut groups = vec![Vec::new()];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // Once a summary has come, a short quiet spell means no other rebuild follows.
+        let wait = if groups.len() > 1 {
+            Duration::from_millis(300)
+        } else {
+            deadline.saturating_duration_since(Instant::now())
+        };
+        let Ok(line) = server.log.recv_timeout(wait) else {
+            break;
+        };
+        let done = line.starts_with("canon: rebuilt");
+        groups.last_mut().unwrap().push(line);
+        if done {
+            groups.push(Vec::new());
+        }
+    }
+    assert!(groups.len() > 1, "no rebuild summary: {groups:?}");
+    warnings_of(&groups[groups.len() - 2].join("\n"))
+}
+
+/// The day reviews are judged against is an input too (a preview left running over midnight
+/// sees a new one): a session's rebuild for a new day equals a fresh build for that day, in
+/// files and in what it reports.
+#[test]
+fn a_new_day_rebuilds_to_what_a_full_build_makes() {
+    use canon::pipeline::{BuildOptions, Session};
+    let site = example_copy();
+    let opts = |day: &str| BuildOptions {
+        root: site.root().to_path_buf(),
+        today: Some(day.into()),
+        ..BuildOptions::default()
+    };
+    let files = |output: Option<canon::render::SiteOutput>| {
+        let mut files: Vec<(String, Vec<u8>)> = output
+            .expect("the site renders")
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.contents.to_vec()))
+            .collect();
+        files.sort();
+        files
+    };
+    let codes = |report: &canon::pipeline::Report| {
+        let mut codes: Vec<String> = report.diags.iter().map(|d| d.code.to_string()).collect();
+        codes.sort();
+        codes
+    };
+    let mut session = Session::new(opts(crate::support::TODAY));
+    let (first, _, _) = session.run().unwrap();
+    // A year on, every review is overdue.
+    session.opts = opts("2027-11-22");
+    let (report, output, _) = session.run().unwrap();
+    let (fresh_report, fresh, _) = Session::new(opts("2027-11-22")).run().unwrap();
+    assert_eq!(codes(&report), codes(&fresh_report));
+    assert_ne!(
+        codes(&first),
+        codes(&report),
+        "the new day finds overdue reviews"
+    );
+    let (ours, theirs) = (files(output), files(fresh));
+    assert_eq!(ours.len(), theirs.len());
+    for ((path, a), (_, b)) in ours.iter().zip(&theirs) {
+        assert!(a == b, "{path} differs from a fresh build");
+    }
+}
