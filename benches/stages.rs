@@ -30,11 +30,19 @@ fn stages(c: &mut Criterion) {
     let config = pipeline::load_config(&opts, &mut sources, &mut diags)
         .unwrap()
         .unwrap();
+    let mode = pipeline::build_mode(&opts).unwrap();
     let inputs = canon::load::load(&config, &mut sources, &mut diags).unwrap();
-    let pages = canon::validate::validate(inputs.pages.clone(), &config, &mut diags);
+    let pages = canon::validate::validate(inputs.pages.clone(), &config, &mode, &mut diags);
     let assets: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
     let templates: Vec<&str> = inputs.templates.iter().map(|t| t.name.as_str()).collect();
-    let site = canon::resolve::resolve(pages.clone(), &assets, &templates, &config, &mut diags);
+    let site = canon::resolve::resolve(
+        pages.clone(),
+        &assets,
+        &templates,
+        &config,
+        &mode,
+        &mut diags,
+    );
     assert!(!diags.has_errors(), "the generated site builds cleanly");
 
     let mut g = c.benchmark_group("stages");
@@ -49,7 +57,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("validate", |b| {
         b.iter_batched(
             || inputs.pages.clone(),
-            |raw| canon::validate::validate(raw, &config, &mut Diagnostics::default()),
+            |raw| canon::validate::validate(raw, &config, &mode, &mut Diagnostics::default()),
             BatchSize::LargeInput,
         )
     });
@@ -62,6 +70,7 @@ fn stages(c: &mut Criterion) {
                     &assets,
                     &templates,
                     &config,
+                    &mode,
                     &mut Diagnostics::default(),
                 )
             },
@@ -93,14 +102,18 @@ fn stages(c: &mut Criterion) {
     });
     let render = || {
         canon::render::render(
-            &site,
-            &config,
-            &inputs.templates,
-            inputs.assets.clone(),
-            &inputs.stylesheet,
-            &sources,
-            &ProgressBar::hidden(),
+            canon::render::Inputs {
+                site: &site,
+                config: &config,
+                mode: &mode,
+                templates: &inputs.templates,
+                assets: inputs.assets.clone(),
+                stylesheet: &inputs.stylesheet,
+                sources: &sources,
+                progress: &ProgressBar::hidden(),
+            },
             &mut canon::render::Cache::default(),
+            &mut canon::timings::Timings::default(),
             &mut Diagnostics::default(),
         )
         .unwrap()

@@ -7,14 +7,14 @@
 //! root itself, so any folder of Markdown builds.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 
 /// Name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "canon.toml";
@@ -59,16 +59,6 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Links to folders name their `index.html`, so the output can be browsed from disk.
     pub index_links: bool,
-    /// Include pages marked `draft: true`.
-    pub drafts: bool,
-    /// Highlight code (off for `canon check`, whose output is only diagnostics).
-    pub highlight: bool,
-    /// Build the search index's documents and files when `search` is on (off for `check`).
-    pub search_index: bool,
-    /// Make the pages' HTML (off for `check`, which needs only their links and ids).
-    pub output_files: bool,
-    /// The day reviews are judged against (`--today`, else the current date in UTC).
-    pub today: jiff::civil::Date,
     /// Number of entries in the Atom feed.
     pub feed_limit: usize,
     /// Declared collections, in declaration order.
@@ -83,6 +73,9 @@ pub struct Config {
     pub search: bool,
     /// Keep raw HTML written in Markdown (`markdown.raw_html`); when false it is stripped.
     pub raw_html: bool,
+    /// A hash of what this configuration was made from: the root, the text of `canon.toml`
+    /// and the overrides applied to it. Equal keys mean equal configurations.
+    key: u64,
 }
 
 /// A collection: the pages under `content/<name>/`, with a schema for their front matter.
@@ -134,7 +127,7 @@ pub struct FieldSpec {
 }
 
 /// What a broken internal link is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum BrokenLinks {
     /// Stops the build (the default).
     #[default]
@@ -352,33 +345,30 @@ struct RawTaxonomy {
     avoid: IndexMap<String, String>,
 }
 
-/// Reads `canon.toml` under `root` (if present) and checks it.
-///
-/// Returns `None` when the file has errors; they are in `diags`. I/O failures other than the
-/// file being absent are returned as `Err`.
-pub fn load(
-    root: &Path,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<Option<Config>> {
-    let path = root.join(CONFIG_FILE);
-    if !path.exists() {
-        return Ok(Some(defaults(root, None, RawConfig::default(), diags)));
-    }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
-    let name = display_name(&path);
-    let file = sources.add(name, Arc::from(text.as_str()));
-    parse(root, file, &text, diags)
+/// The configuration of a root without `canon.toml`: every setting takes its default, and the
+/// content folder is `content/` when the root has one (`content_folder`), otherwise the root.
+pub fn without_file(root: &Path, content_folder: bool) -> Config {
+    let key = source_key(root, None, content_folder);
+    defaults(
+        root,
+        None,
+        RawConfig::default(),
+        content_folder,
+        key,
+        &mut Diagnostics::default(),
+    )
 }
 
-/// Checks the text of a `canon.toml` already in the source map.
-pub fn parse(
-    root: &Path,
-    file: FileId,
-    text: &str,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<Option<Config>> {
+/// What a configuration is made from, hashed.
+fn source_key(root: &Path, text: Option<&str>, content_folder: bool) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (root, text, content_folder).hash(&mut h);
+    h.finish()
+}
+
+/// Checks the text of a `canon.toml` already in the source map. `None` when it has errors;
+/// they are in `diags`.
+pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Config> {
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -395,19 +385,28 @@ pub fn parse(
                 d = d.help("see the README's list of canon.toml keys");
             }
             diags.push(d);
-            return Ok(None);
+            return None;
         }
     };
     let before = diags.errors();
-    let config = defaults(root, Some(file), raw, diags);
-    Ok((diags.errors() == before).then_some(config))
+    let key = source_key(root, Some(text), false);
+    let config = defaults(root, Some(file), raw, false, key, diags);
+    (diags.errors() == before).then_some(config)
 }
 
-fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagnostics) -> Config {
+fn defaults(
+    root: &Path,
+    file: Option<FileId>,
+    raw: RawConfig,
+    content_folder: bool,
+    key: u64,
+    diags: &mut Diagnostics,
+) -> Config {
     let content_dir = match &raw.content_dir {
         Some(dir) => root.join(dir),
-        None if root.join("content").is_dir() => root.join("content"),
-        None if file.is_some() => root.join("content"),
+        // With a `canon.toml`, pages are under `content/`; without, a folder of Markdown
+        // builds as it is unless it has a `content/` folder.
+        None if file.is_some() || content_folder => root.join("content"),
         None => root.to_path_buf(),
     };
     let output_dir = root.join(raw.output_dir.as_deref().unwrap_or("public"));
@@ -644,13 +643,6 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         content_dir,
         output_dir,
         index_links: raw.index_links.unwrap_or(false),
-        drafts: false,
-        highlight: true,
-        output_files: true,
-        search_index: true,
-        today: jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date(),
         feed_limit: raw.feed_limit.unwrap_or(20),
         collections,
         taxonomies,
@@ -658,6 +650,7 @@ fn defaults(root: &Path, file: Option<FileId>, raw: RawConfig, diags: &mut Diagn
         glossary,
         search: raw.search.unwrap_or(true),
         raw_html: raw.markdown.and_then(|m| m.raw_html).unwrap_or(true),
+        key,
     }
 }
 
@@ -943,13 +936,43 @@ fn normalize_base_url(url: &str) -> Result<(String, String), &'static str> {
     Ok((url, path))
 }
 
+/// Settings given on the command line in place of `canon.toml`'s.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct Overrides {
+    /// `--base-url`.
+    pub base_url: Option<String>,
+    /// `--output`.
+    pub output_dir: Option<PathBuf>,
+    /// `--index-links` (only turns them on).
+    pub index_links: bool,
+    /// `--broken-links`.
+    pub broken_links: Option<BrokenLinks>,
+}
+
 impl Config {
-    /// Overrides the base URL (from `--base-url`).
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        let (u, p) = normalize_base_url(url).map_err(|why| format!("--base-url {why}"))?;
-        self.base_url = u;
-        self.base_path = p;
+    /// Applies command-line settings; the key changes with them.
+    pub fn apply(&mut self, overrides: &Overrides) -> Result<(), String> {
+        if let Some(url) = &overrides.base_url {
+            let (u, p) = normalize_base_url(url).map_err(|why| format!("--base-url {why}"))?;
+            self.base_url = u;
+            self.base_path = p;
+        }
+        if let Some(out) = &overrides.output_dir {
+            self.output_dir = out.clone();
+        }
+        self.index_links |= overrides.index_links;
+        if let Some(b) = overrides.broken_links {
+            self.broken_links = b;
+        }
+        let mut h = std::hash::DefaultHasher::new();
+        (self.key, overrides).hash(&mut h);
+        self.key = h.finish();
         Ok(())
+    }
+
+    /// A hash of what this configuration was made from (see the field).
+    pub fn key(&self) -> u64 {
+        self.key
     }
 
     /// An absolute URL for a site path (`/standards/x/` -> `https://example.org/standards/x/`).
@@ -1058,12 +1081,14 @@ pub fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::SourceMap;
+    use std::sync::Arc;
 
     fn parse_str(text: &str) -> (Option<Config>, Diagnostics, SourceMap) {
         let mut sources = SourceMap::default();
         let mut diags = Diagnostics::default();
         let id = sources.add("canon.toml", Arc::from(text));
-        let c = parse(Path::new("/site"), id, text, &mut diags).expect("no io");
+        let c = parse(Path::new("/site"), id, text, &mut diags);
         (c, diags, sources)
     }
 

@@ -1,7 +1,8 @@
 //! canon turns a folder of Markdown with front-matter taxonomy into one cross-linked,
 //! accessible static site of delivery methods, security standards and e-learning modules.
 //!
-//! The pipeline flows one way: [`config`] reads `canon.toml`; [`load`] reads every file;
+//! The pipeline flows one way: [`load`] reads every file, `canon.toml` first, which [`config`]
+//! checks;
 //! [`validate`] checks front matter against the collection schemas; [`resolve`] gives every
 //! page its URL and works out sections, taxonomies, references and links; [`render`] turns
 //! Markdown and templates into HTML in parallel; [`write`] swaps the result into the output

@@ -89,6 +89,9 @@ fn run(opts: BuildOptions, format: Format, verb: &str) -> anyhow::Result<u8> {
 }
 
 fn emit(report: &pipeline::Report, format: Format) {
+    if !report.timings.stages().is_empty() {
+        let _ = write!(std::io::stderr(), "{}", report.timings);
+    }
     let style = match format {
         Format::Rich => Style::Rich,
         Format::Short => Style::Short,

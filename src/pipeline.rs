@@ -7,13 +7,13 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::timings;
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::model::mode::{BuildMode, Produce};
 use crate::render::SiteOutput;
+use crate::timings::Timings;
 use crate::write::WriteStats;
 use crate::{load, render, resolve, validate, write};
 
@@ -67,6 +67,8 @@ pub struct Report {
     pub external_links: usize,
     /// When the run started.
     pub started: Instant,
+    /// The time each stage took, when `CANON_TIMINGS` is set.
+    pub timings: Timings,
 }
 
 impl Report {
@@ -81,6 +83,7 @@ impl Report {
             elapsed: start.elapsed(),
             external_links: 0,
             started: start,
+            timings: Timings::default(),
         }
     }
 
@@ -135,52 +138,44 @@ pub fn load_config(
     if !opts.root.is_dir() {
         anyhow::bail!("site root `{}` is not a folder", opts.root.display());
     }
-    let Some(mut config) = config::load(&opts.root, sources, diags)? else {
+    let Some(mut config) = load::config(&opts.root, sources, diags)? else {
         return Ok(None);
     };
-    config.drafts = opts.drafts;
-    config.highlight = !opts.check_only;
-    config.search_index = !opts.check_only;
-    config.output_files = !opts.check_only;
-    if let Some(day) = &opts.today {
-        config.today = crate::validate::parse_date(day)
-            .ok_or_else(|| anyhow::anyhow!("--today `{day}` is not a date (YYYY-MM-DD)"))?;
-    }
-    config.index_links |= opts.index_links;
-    if let Some(b) = opts.broken_links {
-        config.broken_links = b;
-    }
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url).map_err(anyhow::Error::msg)?;
-    }
-    if let Some(out) = &opts.output {
-        config.output_dir = out.clone();
-    }
+    let overrides = config::Overrides {
+        base_url: opts.base_url.clone(),
+        output_dir: opts.output.clone(),
+        index_links: opts.index_links,
+        broken_links: opts.broken_links,
+    };
+    config.apply(&overrides).map_err(anyhow::Error::msg)?;
     Ok(Some(config))
 }
 
-/// Compares the site's requirements with `requirements.lock`, when the site has one.
-fn check_published(
-    config: &Config,
-    output: &SiteOutput,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<()> {
-    let path = config.root.join(crate::published::LOCK_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+/// How this run builds: drafts, the day, and whether it makes the site or only checks it.
+pub fn build_mode(opts: &BuildOptions) -> anyhow::Result<BuildMode> {
+    let today = match &opts.today {
+        Some(day) => crate::validate::parse_date(day)
+            .ok_or_else(|| anyhow::anyhow!("--today `{day}` is not a date (YYYY-MM-DD)"))?,
+        None => BuildMode::current_day(),
     };
-    let file = sources.add(
-        crate::published::LOCK_FILE,
-        std::sync::Arc::from(text.as_str()),
-    );
-    let mut found = Vec::new();
-    let lock = crate::published::parse(&text, file, &mut found);
-    crate::published::check(&lock, file, &output.requirements, &mut found);
-    diags.extend(found);
-    Ok(())
+    Ok(BuildMode {
+        drafts: opts.drafts,
+        today,
+        produce: if opts.check_only {
+            Produce::Diagnostics
+        } else {
+            Produce::Site
+        },
+    })
+}
+
+/// Compares the site's requirements with `requirements.lock`, when the site has one.
+fn check_published(lock: Option<&load::LockFile>, output: &SiteOutput, diags: &mut Diagnostics) {
+    if let Some(lock) = lock {
+        let mut found = Vec::new();
+        crate::published::check(&lock.entries, lock.file, &output.requirements, &mut found);
+        diags.extend(found);
+    }
 }
 
 /// Records the site's requirement ids in `requirements.lock` (`canon lock`): checks the site
@@ -195,9 +190,7 @@ pub fn lock(opts: &BuildOptions) -> anyhow::Result<(Report, Option<PathBuf>)> {
     let (Some(output), Some(config), false) = (output, config, report.diags.has_errors()) else {
         return Ok((report, None));
     };
-    let path = config.root.join(crate::published::LOCK_FILE);
-    std::fs::write(&path, crate::published::write(&output.requirements))
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    let path = write::lock(&config, &output.requirements)?;
     Ok((report, Some(path)))
 }
 
@@ -212,7 +205,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<Report> {
             Some(staging) => staging.finish(output)?,
             None => write::write(output, &config.output_dir, &config)?,
         });
-        timings::mark("write");
+        report.timings.mark("write");
         report.output = Some(config.output_dir.clone());
         report.elapsed = report.started.elapsed();
     }
@@ -269,6 +262,16 @@ impl Session {
         }
     }
 
+    /// The configuration the next build will use, read and checked as a build reads it
+    /// (`canon serve` watches the folders it names before the first build).
+    pub fn config(&self) -> anyhow::Result<Option<Config>> {
+        load_config(
+            &self.opts,
+            &mut SourceMap::default(),
+            &mut Diagnostics::default(),
+        )
+    }
+
     /// Builds the site in memory, reusing what the previous build of this session rendered
     /// when its inputs have not changed. Writes nothing.
     pub fn run(&mut self) -> anyhow::Result<(Report, Option<SiteOutput>, Option<Config>)> {
@@ -295,15 +298,16 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
     let Some(config) = load_config(opts, &mut sources, &mut diags)? else {
         return Ok((Report::new(sources, diags, start), None, None, None));
     };
+    let mode = build_mode(opts)?;
     if opts.write {
         // Refuse a dangerous output folder before doing any work.
         write::check_output_dir(&config.output_dir, &config)?;
     }
-    timings::start();
+    let mut timings = Timings::start();
     let inputs = load::load_with(&config, &mut cache.files, &mut sources, &mut diags)?;
-    timings::mark("load");
-    let pages = validate::validate_with(inputs.pages, &config, &mut cache.pages, &mut diags);
-    timings::mark("validate");
+    timings.mark("load");
+    let pages = validate::validate_with(inputs.pages, &config, &mode, &mut cache.pages, &mut diags);
+    timings.mark("validate");
     let asset_paths: Vec<String> = inputs.assets.iter().map(|a| a.rel.clone()).collect();
     let templates: Vec<&str> = inputs.templates.iter().map(|t| t.name.as_str()).collect();
     let resolved = resolve::resolve_with(
@@ -311,11 +315,12 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
         &asset_paths,
         &templates,
         &config,
+        &mode,
         cache.site.take(),
         &mut diags,
     );
     let site = &resolved.site;
-    timings::mark("resolve");
+    timings.mark("resolve");
     let staging = if stage && opts.write && !diags.has_errors() {
         Some(write::Staging::begin(
             &config.output_dir,
@@ -337,20 +342,24 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
         ProgressBar::hidden()
     };
     let output = render::render(
-        site,
-        &config,
-        &inputs.templates,
-        inputs.assets,
-        &inputs.stylesheet,
-        &sources,
-        &progress,
+        render::Inputs {
+            site,
+            config: &config,
+            mode: &mode,
+            templates: &inputs.templates,
+            assets: inputs.assets,
+            stylesheet: &inputs.stylesheet,
+            sources: &sources,
+            progress: &progress,
+        },
         &mut cache.render,
+        &mut timings,
         &mut diags,
     );
     progress.finish_and_clear();
-    timings::mark("render");
+    timings.mark("render");
     if let Some(out) = &output {
-        check_published(&config, out, &mut sources, &mut diags)?;
+        check_published(inputs.lock.as_ref(), out, &mut diags);
     }
     if opts.strict {
         diags.promote_warnings();
@@ -375,15 +384,16 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
     let mut output = output;
     if let Some(out) = output
         .as_mut()
-        .filter(|_| !opts.defer_search && config.search_index)
+        .filter(|_| !opts.defer_search && mode.search_index())
     {
         out.files.extend(search_files(out));
-        timings::mark("search index");
+        timings.mark("search index");
     }
     report.external_links = output.as_ref().map_or(0, |o| o.external_links);
     cache.site = Some(resolved);
     report.sources = sources;
     report.diags = diags;
+    report.timings = timings;
     report.elapsed = start.elapsed();
     Ok((report, output, Some(config), staging))
 }

@@ -80,7 +80,7 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<String> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
-    let Some(config) = config::load(root, &mut sources, &mut diags)? else {
+    let Some(config) = crate::load::config(root, &mut sources, &mut diags)? else {
         let text = crate::diagnostics::render::render_all(
             &diags,
             &sources,

@@ -1,43 +1,82 @@
-//! Time spent in each stage of a build, printed to stderr when `CANON_TIMINGS` is set: a
-//! development aid for finding where a build's time goes (`benches/run` prints it). Costs one
+//! Time spent in each stage of a build, kept when `CANON_TIMINGS` is set and printed with the
+//! run's report: a development aid for finding where a build's time goes. Costs one
 //! environment lookup per build when unset.
 
-use std::io::Write;
-use std::sync::Mutex;
+use std::fmt;
 use std::time::Instant;
 
-/// When the last stage ended, and the process's CPU time then, while timing is on.
-static LAST: Mutex<Option<(Instant, Option<f64>)>> = Mutex::new(None);
+/// The time each stage of one run took, when `CANON_TIMINGS` is set: a value the pipeline
+/// keeps in its report, printed by whoever shows the report.
+#[derive(Debug, Default)]
+pub struct Timings {
+    /// When the last stage ended, and the process's CPU time then, while timing is on.
+    last: Option<(Instant, Option<f64>)>,
+    stages: Vec<Stage>,
+}
 
-/// Starts timing a build, if `CANON_TIMINGS` is set.
-pub fn start() {
-    if let Ok(mut last) = LAST.lock() {
-        *last = std::env::var_os("CANON_TIMINGS").map(|_| (Instant::now(), cpu_seconds()));
+/// One stage's time.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// What was timed (`load`, `render: link graph`).
+    pub name: String,
+    /// Wall time, in milliseconds.
+    pub ms: f64,
+    /// CPU time over wall time: how many cores the stage kept busy.
+    pub cores: Option<f64>,
+    /// Memory resident after it, in MB: each page first touched is a fault in the kernel, so
+    /// peak memory is time too.
+    pub resident_mb: Option<f64>,
+}
+
+impl Timings {
+    /// Starts timing a run, if `CANON_TIMINGS` is set; otherwise marks cost nothing.
+    pub fn start() -> Timings {
+        Timings {
+            last: std::env::var_os("CANON_TIMINGS").map(|_| (Instant::now(), cpu_seconds())),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends a stage: records how long it took since the previous mark.
+    pub fn mark(&mut self, stage: &str) {
+        let Some((then, cpu_then)) = self.last else {
+            return;
+        };
+        let now = Instant::now();
+        let cpu_now = cpu_seconds();
+        let cores = match (cpu_then, cpu_now) {
+            (Some(a), Some(b)) if now > then => Some((b - a) / (now - then).as_secs_f64()),
+            _ => None,
+        };
+        self.stages.push(Stage {
+            name: stage.to_string(),
+            ms: (now - then).as_secs_f64() * 1e3,
+            cores,
+            resident_mb: resident_mb(),
+        });
+        self.last = Some((now, cpu_now));
+    }
+
+    /// The stages timed so far, in order.
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
     }
 }
 
-/// Ends a stage: prints how long it took since the previous mark.
-pub fn mark(stage: &str) {
-    if let Ok(mut last) = LAST.lock()
-        && let Some((then, cpu_then)) = *last
-    {
-        let now = Instant::now();
-        let cpu_now = cpu_seconds();
-        // CPU time over wall time shows how many cores a stage kept busy.
-        let cores = match (cpu_then, cpu_now) {
-            (Some(a), Some(b)) if now > then => {
-                format!(" ({:.1} cores)", (b - a) / (now - then).as_secs_f64())
+/// One line a stage: `canon: timing render: 512.3 ms (1.9 cores), 410 MB resident`.
+impl fmt::Display for Timings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.stages {
+            write!(f, "canon: timing {}: {:.1} ms", s.name, s.ms)?;
+            if let Some(cores) = s.cores {
+                write!(f, " ({cores:.1} cores)")?;
             }
-            _ => String::new(),
-        };
-        // Memory: each page first touched is a fault in the kernel, so peak memory is time too.
-        let memory = resident_mb().map_or_else(String::new, |mb| format!(", {mb:.0} MB resident"));
-        let _ = writeln!(
-            std::io::stderr(),
-            "canon: timing {stage}: {:.1} ms{cores}{memory}",
-            (now - then).as_secs_f64() * 1e3
-        );
-        *last = Some((now, cpu_now));
+            if let Some(mb) = s.resident_mb {
+                write!(f, ", {mb:.0} MB resident")?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
     }
 }
 

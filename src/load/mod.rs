@@ -1,4 +1,5 @@
-//! Every read of the site: content pages, co-located files, templates and static assets.
+//! Every read of the site: `canon.toml`, content pages, co-located files, templates, static
+//! assets and `requirements.lock`.
 //!
 //! Input: a checked [`Config`]. Output: [`Inputs`], with every text file registered in the
 //! [`SourceMap`] so later stages can point into it. This is the only stage that reads the site;
@@ -68,6 +69,57 @@ pub struct Inputs {
     /// The text of the theme's `canon.css` (after any site override), which the 404 page
     /// inlines: it is served at any depth, where a linked stylesheet may not resolve.
     pub stylesheet: String,
+    /// `requirements.lock`, when the site has one.
+    pub lock: Option<LockFile>,
+}
+
+/// `requirements.lock` as read: its id in the source map and its entries.
+#[derive(Debug)]
+pub struct LockFile {
+    /// Its id in the source map.
+    pub file: FileId,
+    /// The published ids it records.
+    pub entries: Vec<crate::published::Entry>,
+}
+
+/// Reads `canon.toml` under `root`, when there is one, and checks it.
+///
+/// Returns `None` when the file has errors; they are in `diags`. I/O failures other than the
+/// file being absent are returned as `Err`.
+pub fn config(
+    root: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Config>> {
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        let content_folder = root.join("content").is_dir();
+        return Ok(Some(crate::config::without_file(root, content_folder)));
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
+    let file = sources.add(display_name(&path), Arc::from(text.as_str()));
+    Ok(crate::config::parse(root, file, &text, diags))
+}
+
+/// Reads `requirements.lock` at the site root, when there is one; lines it cannot read are
+/// errors in `diags`.
+fn lock(
+    config: &Config,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<LockFile>> {
+    let path = config.root.join(crate::published::LOCK_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let file = sources.add(crate::published::LOCK_FILE, Arc::from(text.as_str()));
+    let mut found = Vec::new();
+    let entries = crate::published::parse(&text, file, &mut found);
+    diags.extend(found);
+    Ok(Some(LockFile { file, entries }))
 }
 
 /// Folder names never treated as content.
@@ -186,6 +238,7 @@ pub fn load_with(
             }
         }
     }
+    inputs.lock = lock(config, sources, diags)?;
     Ok(inputs)
 }
 

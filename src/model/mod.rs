@@ -4,5 +4,6 @@
 
 pub mod fields;
 pub mod generated;
+pub mod mode;
 pub mod paths;
 pub mod requirement;

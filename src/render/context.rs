@@ -690,7 +690,7 @@ pub fn controls_value(site: &Site, config: &Config, path: &str) -> Value {
 pub const REVIEW_WINDOW_DAYS: i32 = 90;
 
 /// The `reviews` value: pages whose review is overdue or due within the window, soonest first.
-pub fn reviews_value(site: &Site, config: &Config, path: &str) -> Value {
+pub fn reviews_value(site: &Site, config: &Config, today: jiff::civil::Date, path: &str) -> Value {
     use crate::model::fields::{LAST_REVIEWED, REVIEW_DUE};
     let mut due: Vec<(jiff::civil::Date, usize)> = site
         .pages
@@ -698,7 +698,7 @@ pub fn reviews_value(site: &Site, config: &Config, path: &str) -> Value {
         .enumerate()
         .filter(|(i, _)| site.own_page[*i])
         .filter_map(|(i, p)| Some((parse_date(p.fields.get(REVIEW_DUE)?.value.as_str()?)?, i)))
-        .filter(|(d, _)| (*d - config.today).get_days() <= REVIEW_WINDOW_DAYS)
+        .filter(|(d, _)| (*d - today).get_days() <= REVIEW_WINDOW_DAYS)
         .collect();
     due.sort_by(|a, b| {
         a.0.cmp(&b.0)
@@ -708,7 +708,7 @@ pub fn reviews_value(site: &Site, config: &Config, path: &str) -> Value {
         .into_iter()
         .map(|(d, i)| {
             let p = &site.pages[i];
-            let days = (d - config.today).get_days();
+            let days = (d - today).get_days();
             let state = match days {
                 n if n < 0 => format!("Overdue by {} day{}", -n, if n == -1 { "" } else { "s" }),
                 0 => "Due today".to_string(),
@@ -730,8 +730,8 @@ pub fn reviews_value(site: &Site, config: &Config, path: &str) -> Value {
         })
         .collect();
     json!({
-        "today": config.today.to_string(),
-        "today_display": display_date(&config.today.to_string()),
+        "today": today.to_string(),
+        "today_display": display_date(&today.to_string()),
         "window_days": REVIEW_WINDOW_DAYS,
         "pages": rows,
         "path": config.rooted(path),

@@ -29,7 +29,9 @@ use crate::config::{Config, FieldKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::load::{Asset, TemplateSource};
 use crate::model::generated::Generated;
+use crate::model::mode::BuildMode;
 use crate::resolve::{LinkTarget, SectionKind, Site};
+use crate::timings::Timings;
 use markdown::{Context as MdContext, Highlighter, LinkOutcome, LinkRewriter, Rendered};
 use templates::Templates;
 
@@ -208,6 +210,7 @@ pub struct Rendered2 {
 struct Renderer<'a> {
     site: &'a Site,
     config: &'a Config,
+    mode: &'a BuildMode,
     templates: &'a Templates,
     bodies: &'a [Arc<Body>],
     /// The cache key of each page's body.
@@ -279,9 +282,9 @@ fn listing_key(site: &Site) -> u64 {
 /// Everything outside a page that its rendered body depends on: the configuration, every
 /// page's path, title, id and source id (links resolve to them and take their titles), the
 /// glossary, and the files links may point at.
-fn structure_key(site: &Site, config: &Config) -> u64 {
+fn structure_key(site: &Site, config: &Config, mode: &BuildMode) -> u64 {
     let mut h = DefaultHasher::new();
-    format!("{config:?}").hash(&mut h);
+    (config.key(), mode).hash(&mut h);
     for (i, p) in site.pages.iter().enumerate() {
         (
             &p.rel,
@@ -305,9 +308,14 @@ fn structure_key(site: &Site, config: &Config) -> u64 {
     h.finish()
 }
 
-fn base_key(config: &Config, templates: &[TemplateSource], site_value: &Value) -> u64 {
+fn base_key(
+    config: &Config,
+    mode: &BuildMode,
+    templates: &[TemplateSource],
+    site_value: &Value,
+) -> u64 {
     let mut h = DefaultHasher::new();
-    format!("{config:?}").hash(&mut h);
+    (config.key(), mode).hash(&mut h);
     hash_value(site_value, &mut h);
     for t in templates {
         (&t.name, &*t.text).hash(&mut h);
@@ -332,19 +340,43 @@ fn body_key(structure: u64, site: &Site, i: usize) -> u64 {
     h.finish()
 }
 
+/// What rendering is given.
+pub struct Inputs<'a> {
+    /// The resolved site.
+    pub site: &'a Site,
+    /// The configuration.
+    pub config: &'a Config,
+    /// How this run builds.
+    pub mode: &'a BuildMode,
+    /// The templates, as read.
+    pub templates: &'a [TemplateSource],
+    /// Files copied as they are (those a generated file replaces are left out).
+    pub assets: Vec<Asset>,
+    /// The theme's stylesheet, which the 404 page inlines.
+    pub stylesheet: &'a str,
+    /// Every file read, for template errors.
+    pub sources: &'a SourceMap,
+    /// Counts rendered pages.
+    pub progress: &'a ProgressBar,
+}
+
 /// Renders the whole site. Returns `None` when templates cannot be parsed.
-#[allow(clippy::too_many_arguments)]
 pub fn render(
-    site: &Site,
-    config: &Config,
-    template_sources: &[TemplateSource],
-    assets: Vec<Asset>,
-    stylesheet: &str,
-    sources: &SourceMap,
-    progress: &ProgressBar,
+    input: Inputs<'_>,
     cache: &mut Cache,
+    timings: &mut Timings,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
+    let Inputs {
+        site,
+        config,
+        mode,
+        templates: template_sources,
+        assets,
+        stylesheet,
+        sources,
+        progress,
+    } = input;
     // Parsing the templates is the largest fixed cost of a small rebuild: keep them while
     // their texts are unchanged.
     let templates_key = Templates::key(template_sources);
@@ -361,12 +393,12 @@ pub fn render(
     };
     cache.templates = Some((templates_key, templates.clone()));
     let plain = Highlighter::plain();
-    let highlighter = if config.highlight {
+    let highlighter = if mode.highlight() {
         Highlighter::shared()
     } else {
         &plain
     };
-    let structure = structure_key(site, config);
+    let structure = structure_key(site, config, mode);
     cache.builds += 1;
     let this_build = cache.builds;
     let cached = &cache.bodies;
@@ -392,7 +424,7 @@ pub fn render(
         })
         .collect();
     let bodies: Vec<Arc<Body>> = kept.iter().map(|c| c.body.clone()).collect();
-    crate::timings::mark("render: bodies (Markdown, highlighting)");
+    timings.mark("render: bodies (Markdown, highlighting)");
     // What the page cache sees of a body: it changes whenever the body is rendered again.
     let body_keys: Vec<u64> = kept
         .iter()
@@ -433,7 +465,7 @@ pub fn render(
         _ => Arc::new(graph::Graph::new(site, config, &links)),
     };
     cache.graph = Some((graph_key, graph.clone()));
-    crate::timings::mark("render: link graph");
+    timings.mark("render: link graph");
     let mut jobs = jobs(site);
     // Listings and generated pages can be large (a collection of thousands, every
     // requirement): start them first, so the many small pages fill in around them rather than
@@ -444,10 +476,11 @@ pub fn render(
     let renderer = Renderer {
         site,
         config,
+        mode,
         templates: &templates,
         bodies: &bodies,
         body_keys: body_keys.clone(),
-        base_key: base_key(config, template_sources, &site_value),
+        base_key: base_key(config, mode, template_sources, &site_value),
         structure,
         listing,
         previous: &cache.pages,
@@ -481,7 +514,11 @@ pub fn render(
             done.sort_unstable_by_key(|(k, _)| *k);
             done.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
         },
-        || site_and_api_files(site, config, &jobs, &graph, graph_key, &bodies, &cache.api),
+        || {
+            site_and_api_files(
+                site, config, mode, &jobs, &graph, graph_key, &bodies, &cache.api,
+            )
+        },
     );
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut pages = HashMap::with_capacity(results.len());
@@ -519,7 +556,7 @@ pub fn render(
         }
     }
     cache.pages = pages;
-    crate::timings::mark("render: templates, sitemap, feeds, open data");
+    timings.mark("render: templates, sitemap, feeds, open data");
     files.extend(site_files);
     files.extend(api_files.1.iter().cloned());
     cache.api = Some(api_files);
@@ -592,10 +629,10 @@ pub fn render(
     cache.targets = targets;
     cache.verdicts = verdicts;
     diags.extend(found);
-    crate::timings::mark("render: link check");
-    let search = (config.search && config.search_index)
+    timings.mark("render: link check");
+    let search = (config.search && mode.search_index())
         .then(|| search_input(site, config, &bodies, &body_keys, structure, listing, cache));
-    crate::timings::mark("render: search documents");
+    timings.mark("render: search documents");
     Some(SiteOutput {
         files,
         assets,
@@ -931,7 +968,10 @@ impl<'a> Renderer<'a> {
             Generated::Controls => {
                 cx.insert("controls", context::controls_value(site, config, path))
             }
-            Generated::Reviews => cx.insert("reviews", context::reviews_value(site, config, path)),
+            Generated::Reviews => cx.insert(
+                "reviews",
+                context::reviews_value(site, config, self.mode.today, path),
+            ),
             Generated::Compare(c) => {
                 let coll = &config.collections[c];
                 let text_html = |i: usize, field: &str| {
@@ -1217,7 +1257,7 @@ impl<'a> Renderer<'a> {
                     .flat_map(|(_, body, _)| linkcheck::ids(body)),
             ),
         );
-        let html = if !config.output_files {
+        let html = if !self.mode.output_files() {
             // `canon check` writes nothing: the page is only its links and ids.
             String::new()
         } else {
@@ -1256,9 +1296,11 @@ impl<'a> Renderer<'a> {
 
 /// Redirects for aliases, the sitemap, feeds and search-engine files, and the open data
 /// files with the key they were made for (reused from `previous` when it has that key).
+#[allow(clippy::too_many_arguments)]
 fn site_and_api_files(
     site: &Site,
     config: &Config,
+    mode: &BuildMode,
     jobs: &[Job],
     graph: &graph::Graph,
     graph_key: u64,
@@ -1282,7 +1324,7 @@ fn site_and_api_files(
         })
         .map(|j| job_path(site, j))
         .collect();
-    files.extend(site_files(site, config, &generated));
+    files.extend(site_files(site, config, mode, &generated));
     // Open data shows front matter, relationships, requirements and the glossary's
     // definitions: a body edit that changes none of them keeps it.
     let api_key = {
@@ -1291,7 +1333,7 @@ fn site_and_api_files(
         (
             graph_key,
             requirements_key(site, bodies),
-            config.output_files,
+            mode.output_files(),
         )
             .hash(&mut h);
         for e in site.glossary.iter().flat_map(|g| g.entries.iter()) {
@@ -1309,7 +1351,7 @@ fn site_and_api_files(
                 .iter()
                 .map(|b| b.main.requirements.as_slice())
                 .collect::<Vec<_>>(),
-            config.output_files,
+            mode.output_files(),
         )
         .into_iter()
         .map(|(path, text)| OutputFile {
@@ -1365,7 +1407,12 @@ fn alias_dir(alias: &str) -> &str {
     }
 }
 
-fn site_files(site: &Site, config: &Config, generated: &[String]) -> Vec<OutputFile> {
+fn site_files(
+    site: &Site,
+    config: &Config,
+    mode: &BuildMode,
+    generated: &[String],
+) -> Vec<OutputFile> {
     let named = |texts: [String; 3]| {
         ["sitemap.xml", "robots.txt", "atom.xml"]
             .into_iter()
@@ -1376,7 +1423,7 @@ fn site_files(site: &Site, config: &Config, generated: &[String]) -> Vec<OutputF
             })
             .collect()
     };
-    if !config.output_files {
+    if !mode.output_files() {
         // `canon check` needs only to know these files exist.
         return named(Default::default());
     }

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use crate::config::{Config, FieldKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::model::generated::{self, Generated, Planned, Wants};
+use crate::model::mode::BuildMode;
 use crate::model::paths::{
     join_relative, link_key, page_path, parent_dir, slugify, strip_source_suffix,
 };
@@ -202,9 +203,10 @@ pub fn resolve(
     asset_paths: &[String],
     templates: &[&str],
     config: &Config,
+    mode: &BuildMode,
     diags: &mut Diagnostics,
 ) -> Site {
-    let (pages, left_out) = published(pages, config);
+    let (pages, left_out) = published(pages, mode.drafts);
     let mut drafts = HashMap::new();
     let mut draft_ids = HashMap::new();
     for p in &left_out {
@@ -283,9 +285,9 @@ pub fn resolve(
 
 /// The pages in this build (drafts only with `--drafts`), sorted by source path, and the
 /// drafts left out.
-fn published(pages: Vec<Arc<Page>>, config: &Config) -> (Vec<Arc<Page>>, Vec<Arc<Page>>) {
+fn published(pages: Vec<Arc<Page>>, drafts: bool) -> (Vec<Arc<Page>>, Vec<Arc<Page>>) {
     let (mut pages, left_out): (Vec<Arc<Page>>, Vec<Arc<Page>>) =
-        pages.into_iter().partition(|p| config.drafts || !p.draft);
+        pages.into_iter().partition(|p| drafts || !p.draft);
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     (pages, left_out)
 }
@@ -310,12 +312,13 @@ pub fn resolve_with(
     asset_paths: &[String],
     templates: &[&str],
     config: &Config,
+    mode: &BuildMode,
     previous: Option<Resolved>,
     diags: &mut Diagnostics,
 ) -> Resolved {
     let key = {
         let mut h = std::hash::DefaultHasher::new();
-        (format!("{config:?}"), asset_paths, templates).hash(&mut h);
+        (config.key(), mode, asset_paths, templates).hash(&mut h);
         for p in &pages {
             (&p.rel, p.file, p.meta_hash).hash(&mut h);
         }
@@ -323,13 +326,13 @@ pub fn resolve_with(
     };
     match previous {
         Some(mut kept) if kept.key == key => {
-            kept.site.pages = published(pages, config).0;
+            kept.site.pages = published(pages, mode.drafts).0;
             diags.extend(kept.found.iter().cloned());
             kept
         }
         _ => {
             let before = diags.len();
-            let site = resolve(pages, asset_paths, templates, config, diags);
+            let site = resolve(pages, asset_paths, templates, config, mode, diags);
             let found = diags.iter().skip(before).cloned().collect();
             Resolved { key, site, found }
         }
@@ -1319,8 +1322,8 @@ mod site_tests {
         let mut diags = Diagnostics::default();
         let id = sources.add("canon.toml", Arc::from(config_text));
         let config = crate::config::parse(std::path::Path::new("/s"), id, config_text, &mut diags)
-            .expect("io")
             .expect("config");
+        let mode = BuildMode::site(BuildMode::current_day());
         let raw = files
             .iter()
             .map(|(rel, text)| RawPage {
@@ -1329,12 +1332,13 @@ mod site_tests {
                 text: Arc::from(*text),
             })
             .collect();
-        let pages = crate::validate::validate(raw, &config, &mut diags);
+        let pages = crate::validate::validate(raw, &config, &mode, &mut diags);
         let site = resolve(
             pages,
             &["guides/a.png".to_string()],
             &[],
             &config,
+            &mode,
             &mut diags,
         );
         (site, diags)

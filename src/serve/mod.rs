@@ -183,6 +183,8 @@ pub struct Outcome {
     pub event: Event,
     /// What the search index is to be built from, once the site is quiet.
     pub search: Option<crate::search::Input>,
+    /// The output and content folders of the configuration built with, when it could be read.
+    pub dirs: Option<(PathBuf, PathBuf)>,
 }
 
 fn rebuild(
@@ -193,9 +195,16 @@ fn rebuild(
 ) -> Outcome {
     let started = Instant::now();
     let built = session.run();
+    let dirs = match &built {
+        Ok((_, _, Some(config))) => Some((config.output_dir.clone(), config.content_dir.clone())),
+        _ => None,
+    };
     let mut built_output = None;
     let (event, next) = match built {
         Ok((report, Some(output), _)) if !report.diags.has_errors() => {
+            if !report.timings.stages().is_empty() {
+                say(report.timings.to_string().trim_end());
+            }
             if !report.diags.is_empty() {
                 say(&render_all(&report.diags, &report.sources, Style::Short));
             }
@@ -262,7 +271,12 @@ fn rebuild(
     }
     state.clients.broadcast(&event);
     let search = built_output.filter(|_| ok).and_then(|o| o.search);
-    Outcome { ok, event, search }
+    Outcome {
+        ok,
+        event,
+        search,
+        dirs,
+    }
 }
 
 /// Builds the search index of the last good build and serves it.
@@ -325,7 +339,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),
         clients: Clients::default(),
     });
-    let (output, content) = site_dirs(&root);
+    let (output, content) = site_dirs(&session);
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).context("cannot watch the site for changes")?;
@@ -398,8 +412,9 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
                     pending = outcome.search;
                 }
                 // A folder created since (templates/, static/, a theme) is watched from now on.
-                let (_, content) = site_dirs(&root);
-                watching.update(&mut watcher, &root, &content)?;
+                if let Some((_, content)) = &outcome.dirs {
+                    watching.update(&mut watcher, &root, content)?;
+                }
             }
             watch::Batch::Idle => {
                 if let Some(input) = pending.take() {
@@ -411,12 +426,11 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     }
 }
 
-/// The output folder `canon build` would write, ignored by the watcher.
-/// The output and content folders `canon.toml` names (defaults when it cannot be read).
-fn site_dirs(root: &std::path::Path) -> (PathBuf, PathBuf) {
-    let mut sources = crate::diagnostics::SourceMap::default();
-    let mut diags = crate::diagnostics::Diagnostics::default();
-    match crate::config::load(root, &mut sources, &mut diags) {
+/// The output folder `canon build` would write, ignored by the watcher, and the content
+/// folder, from the session's configuration (defaults when it cannot be read).
+fn site_dirs(session: &Session) -> (PathBuf, PathBuf) {
+    let root = &session.opts.root;
+    match session.config() {
         Ok(Some(c)) => (c.output_dir, c.content_dir),
         _ => (root.join("public"), root.join("content")),
     }

@@ -21,6 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::load::RawPage;
 use crate::load::frontmatter::{self, FrontMatter, Split};
 use crate::model::fields::{DRAFT_STATUS, GLOSSARY_FIELDS, LAST_REVIEWED, REVIEW_DUE, STATUS};
+use crate::model::mode::BuildMode;
 use crate::model::paths::{is_index_file, is_title_tag};
 
 pub use fields::{FieldValue, parse_date, record_anchor};
@@ -97,12 +98,17 @@ impl Page {
 }
 
 /// Checks every page; returns those whose front matter could be read.
-pub fn validate(pages: Vec<RawPage>, config: &Config, diags: &mut Diagnostics) -> Vec<Arc<Page>> {
-    validate_with(pages, config, &mut Cache::default(), diags)
+pub fn validate(
+    pages: Vec<RawPage>,
+    config: &Config,
+    mode: &BuildMode,
+    diags: &mut Diagnostics,
+) -> Vec<Arc<Page>> {
+    validate_with(pages, config, mode, &mut Cache::default(), diags)
 }
 
 /// Checked pages kept between builds of one session, by the hash of what they were checked
-/// from: the text, its source id and the configuration.
+/// from: the text, its source id, the configuration and the build mode.
 #[derive(Default)]
 pub struct Cache {
     entries: HashMap<String, Checked>,
@@ -121,12 +127,13 @@ fn page_key(raw: &RawPage, config_key: u64) -> u64 {
 pub fn validate_with(
     pages: Vec<RawPage>,
     config: &Config,
+    mode: &BuildMode,
     cache: &mut Cache,
     diags: &mut Diagnostics,
 ) -> Vec<Arc<Page>> {
     let config_key = {
         let mut h = DefaultHasher::new();
-        format!("{config:?}").hash(&mut h);
+        (config.key(), mode).hash(&mut h);
         h.finish()
     };
     let previous = &cache.entries;
@@ -143,7 +150,7 @@ pub fn validate_with(
             }
             let mut out = Vec::new();
             let (rel, text) = (raw.rel.clone(), raw.text.clone());
-            let page = check_page(raw, config, &mut out);
+            let page = check_page(raw, config, mode.today, &mut out);
             (rel, (key, text, page.map(Arc::new), out))
         })
         .collect();
@@ -160,7 +167,12 @@ pub fn validate_with(
     result
 }
 
-fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Option<Page> {
+fn check_page(
+    raw: RawPage,
+    config: &Config,
+    today: jiff::civil::Date,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Page> {
     let text = raw.text.clone();
     let file = raw.file;
     let split = frontmatter::split(&text);
@@ -271,7 +283,7 @@ fn check_page(raw: RawPage, config: &Config, out: &mut Vec<Diagnostic>) -> Optio
                 },
             }
         }
-        ck.review(&page, config);
+        ck.review(&page, today);
         ck.record_stages(&page, c);
         let known = config.known_fields(Some(c));
         let help = format!(
@@ -400,17 +412,17 @@ impl Checker<'_> {
     }
 
     /// A `review_due` date that has passed is a warning at that date.
-    fn review(&mut self, page: &Page, config: &Config) {
+    fn review(&mut self, page: &Page, today: jiff::civil::Date) {
         let Some(due) = page.fields.get(REVIEW_DUE) else {
             return;
         };
         let Some(day) = due.value.as_str().and_then(parse_date) else {
             return;
         };
-        if day >= config.today {
+        if day >= today {
             return;
         }
-        let days = (config.today - day).get_days();
+        let days = (today - day).get_days();
         let span = if due.span.is_empty() {
             page.matter_open.clone()
         } else {
@@ -700,9 +712,7 @@ mod tests {
         let mut sources = SourceMap::default();
         let mut diags = Diagnostics::default();
         let id = sources.add("canon.toml", Arc::from(toml));
-        crate::config::parse(Path::new("/s"), id, toml, &mut diags)
-            .expect("io")
-            .expect("valid config")
+        crate::config::parse(Path::new("/s"), id, toml, &mut diags).expect("valid config")
     }
 
     fn run(config: &Config, rel: &str, text: &str) -> (Vec<Arc<Page>>, String) {
@@ -716,6 +726,7 @@ mod tests {
                 text: Arc::from(text),
             }],
             config,
+            &BuildMode::site(BuildMode::current_day()),
             &mut diags,
         );
         (pages, render_all(&diags, &sources, Style::Short))

@@ -1,5 +1,5 @@
 //! Every write of the site: a fresh staging folder beside the output, an ownership marker,
-//! and an atomic swap.
+//! and an atomic swap; and `requirements.lock` for `canon lock`.
 //!
 //! Input: [`SiteOutput`] and the output folder. The site is written into
 //! `.<name>.canon-staging-<pid>` beside the output folder and swapped into place (one atomic
@@ -30,6 +30,21 @@ pub struct WriteStats {
     pub files: usize,
     /// Copied assets.
     pub assets: usize,
+}
+
+/// Records the site's requirement ids in `requirements.lock` at the site root (`canon lock`);
+/// returns its path.
+pub fn lock(
+    config: &Config,
+    requirements: &[(
+        crate::diagnostics::FileId,
+        crate::model::requirement::Requirement,
+    )],
+) -> anyhow::Result<PathBuf> {
+    let path = config.root.join(crate::published::LOCK_FILE);
+    fs::write(&path, crate::published::write(requirements))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// An absolute, normalised form of a path that may not exist yet.
@@ -470,7 +485,7 @@ mod tests {
     fn config(root: &Path) -> Config {
         let mut sources = crate::diagnostics::SourceMap::default();
         let mut diags = crate::diagnostics::Diagnostics::default();
-        crate::config::load(root, &mut sources, &mut diags)
+        crate::load::config(root, &mut sources, &mut diags)
             .expect("io")
             .expect("defaults")
     }
