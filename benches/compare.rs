@@ -4,7 +4,7 @@
 //! with the ratios, and how each grows from the smallest size to the largest.
 //!
 //! Run with `cargo bench --bench compare` (release build), or `benches/run` for this and the
-//! other benchmarks. Pages come from `canon corpus` (seed 1), written afresh into
+//! other benchmarks. Pages come from `canon_tools::corpus` (seed 1), written afresh into
 //! `target/bench/N/` by each run. Each timing is the median of `CANON_BENCH_RUNS` runs (default
 //! 3), taken in rounds of one run of each tool so that drift in the machine's speed falls on
 //! all alike, in an order that turns by one each round; each run goes into an empty output
@@ -61,14 +61,8 @@ fn main() {
         // Written afresh every run (a second or two), so the pages are always the ones this
         // canon's generator makes, never a previous version's.
         trash.take(&dir);
-        let ok = Command::new(&canon)
-            .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
-            .arg(&site)
-            .arg("--hugo")
-            .arg(&hugo_site)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "canon corpus failed");
+        canon_tools::corpus::generate(n, 1, &site, Some(&hugo_site))
+            .expect("the corpus generator writes the pages");
         let out = dir.join("out");
         let canon_cmd = |args: &[&str]| {
             let mut c = vec![canon.display().to_string()];

@@ -1,5 +1,5 @@
 //! Save-to-reload latency of `canon serve`: for a generated site of 1,000 and 10,000 pages
-//! (`canon corpus`), the time from a page's file being written to the `reload`
+//! (`canon_tools::corpus`), the time from a page's file being written to the `reload`
 //! event reaching a connected browser tab, over repeated one-page body edits.
 //!
 //! Run with `cargo bench --bench serve_latency`. Release build; each size is generated once
@@ -22,18 +22,12 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1000, 10000]);
     for n in sizes {
-        // `canon corpus`'s pages, written afresh every run: the edits change them, and a
+        // `canon_tools::corpus`'s pages, written afresh every run: the edits change them, and a
         // previous run's copy may come from an older generator.
         let corpus = root.join(format!("target/bench/serve-{n}"));
         let _ = std::fs::remove_dir_all(&corpus);
-        let ok = Command::new(env!("CARGO_BIN_EXE_canon"))
-            .args(["corpus", "--pages", &n.to_string(), "--seed", "1"])
-            .arg(&corpus)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !ok {
-            println!("skipping {n}: canon corpus failed");
+        if let Err(e) = canon_tools::corpus::generate(n, 1, &corpus, None) {
+            println!("skipping {n}: the corpus generator failed: {e:#}");
             continue;
         }
         measure(n, &corpus);

@@ -1,5 +1,5 @@
 //! Criterion micro-benchmarks of each pipeline stage on a generated site of 300 pages
-//! (`canon corpus`, seed 1): load, validate, resolve, Markdown (without highlighting),
+//! (`canon_tools::corpus`, seed 1): load, validate, resolve, Markdown (without highlighting),
 //! highlighting one code block (lines never seen, and lines seen before), templates (the render stage with Markdown and highlighting
 //! included), the search index and writing. A regression shows up in the stage it is in.
 //!
@@ -20,7 +20,7 @@ const PAGES: usize = 300;
 fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    canon::corpus::generate(PAGES, 1, &root, None).unwrap();
+    canon_tools::corpus::generate(PAGES, 1, &root, None).unwrap();
     let opts = BuildOptions {
         root: root.clone(),
         ..BuildOptions::default()

@@ -44,21 +44,6 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Write a generated site of N pages for benchmarks (and the same pages as a Hugo site).
-    #[command(hide = true)]
-    Corpus {
-        /// Number of pages.
-        #[arg(long, default_value_t = 1000)]
-        pages: usize,
-        /// Seed: the same pages and seed give the same files.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Folder for the canon site (must be empty or absent).
-        out: PathBuf,
-        /// Also write the pages as a Hugo site in this folder.
-        #[arg(long)]
-        hugo: Option<PathBuf>,
-    },
 }
 
 /// How diagnostics are printed.

@@ -12,7 +12,6 @@
 pub mod cli;
 pub mod config;
 pub mod controls;
-pub mod corpus;
 pub mod diagnostics;
 pub mod load;
 pub mod model;

@@ -40,21 +40,6 @@ fn main() -> ExitCode {
         ),
         Command::Serve(args) => canon::serve::serve(args.options()).map(|()| 0),
         Command::Lock(args) => lock(args.options(false), args.common.format),
-        Command::Corpus {
-            pages,
-            seed,
-            out,
-            hugo,
-        } => canon::corpus::generate(*pages, *seed, out, hugo.as_deref()).map(|n| {
-            say(&format!(
-                "canon: wrote {n} pages into {}{}",
-                out.display(),
-                hugo.as_ref()
-                    .map(|h| format!(" and {}", h.display()))
-                    .unwrap_or_default()
-            ));
-            0
-        }),
         Command::Init { dir } => scaffold::init(dir).map(|msg| {
             say(&msg);
             0

@@ -15,10 +15,10 @@
 //!   for the results shown.
 //!
 //! [`text`] holds the tokenising, stemming and spelling rules the browser client mirrors;
-//! [`query`] runs a query over the files the way the client does, for tests.
+//! `canon_tools::query` (in `benches/tools`) runs a query over the files the way the client
+//! does, for tests.
 
 pub mod index;
-pub mod query;
 pub mod text;
 
 pub use index::{Doc, Expansion, Facets, Input, Requirement, build};

@@ -60,7 +60,7 @@ fn starts(line: &str) -> impl Iterator<Item = usize> + '_ {
 #[test]
 fn the_literal_filter_never_skips_a_search_that_would_match() {
     let corpus = tempfile::tempdir().unwrap();
-    canon::corpus::generate(40, 7, corpus.path(), None).unwrap();
+    canon_tools::corpus::generate(40, 7, corpus.path(), None).unwrap();
     let mut lines = Vec::new();
     code_lines(corpus.path(), &mut lines);
     code_lines(&repo().join("content"), &mut lines);

@@ -41,7 +41,7 @@ pub(crate) fn example() -> &'static (tempfile::TempDir, String) {
 }
 
 /// The search index files of a built site, read for the Rust client.
-pub(crate) fn search_index(site: &Path) -> canon::search::query::Index {
+pub(crate) fn search_index(site: &Path) -> canon_tools::query::Index {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(site.join("search")) {
         let entry = entry.unwrap();
@@ -55,7 +55,7 @@ pub(crate) fn search_index(site: &Path) -> canon::search::query::Index {
             files.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
         }
     }
-    canon::search::query::Index::new(&files)
+    canon_tools::query::Index::new(&files)
 }
 
 pub(crate) struct TestSite {

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::index::{VOCAB_MIN, file_key, prefix, script_data};
-use super::text;
+use canon::search::index::{VOCAB_MIN, file_key, prefix, script_data};
+use canon::search::text;
 
 /// A word matching in fewer documents than this also looks for close spellings.
 pub const FEW: usize = 3;
@@ -149,7 +149,7 @@ fn idf(n: usize, df: usize) -> f64 {
 }
 
 impl Index {
-    /// Reads the files produced by [`super::build`], as (path, text).
+    /// Reads the files produced by [`canon::search::build`], as (path, text).
     pub fn new(files: &[(String, String)]) -> Index {
         Index {
             files: files
@@ -571,9 +571,9 @@ fn round(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::index::{Doc, Expansion, Facets, Requirement, build};
-    use super::super::text::Section;
     use super::*;
+    use canon::search::index::{Doc, Expansion, Facets, Requirement, build};
+    use canon::search::text::Section;
 
     fn docs() -> Vec<Doc> {
         let s = |id: &str, title: &str, text: &str| Section {

@@ -1,4 +1,4 @@
-//! A realistic site of any size for benchmarks (`canon corpus`, hidden): N pages across
+//! A realistic site of any size for benchmarks (`canon-corpus`): N pages across
 //! methods, standards and modules with front matter that uses the schema, taxonomies, 600 to
 //! 900 words of varied prose, headings, lists, a table, a highlighted code block, 3 to 6
 //! internal links (some to a heading), glossary terms and, in standards, numbered
