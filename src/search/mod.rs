@@ -18,6 +18,7 @@
 //! `canon_tools::query` (in `benches/tools`) runs a query over the files the way the client
 //! does, for tests.
 
+pub mod documents;
 pub mod index;
 pub mod text;
 
