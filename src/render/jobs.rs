@@ -82,3 +82,12 @@ pub(super) fn top_level(path: &str) -> String {
         _ => "/".to_string(),
     }
 }
+
+/// Every job, listings and generated pages first: they can be large (a collection of
+/// thousands, every requirement), so the many small pages fill in around them rather than one
+/// large page finishing alone at the end.
+pub(super) fn ordered(site: &Site) -> Vec<Job> {
+    let mut jobs = jobs(site);
+    jobs.sort_by_key(|j| matches!(j, Job::Page(_)));
+    jobs
+}

@@ -38,13 +38,14 @@ use crate::timings::Timings;
 use markdown::Highlighter;
 use templates::Templates;
 
+use crate::model::requirement::Requirement;
 pub use body::render_markdown;
-use body::{Body, CachedBody, body_key, render_body, term_use};
+use body::{Body, CachedBody, body_key, render_body};
 pub use cache::Cache;
-use cache::{base_key, listing_key, structure_key};
-use jobs::{Job, jobs};
+use cache::{listing_key, structure_key};
+use jobs::Job;
 pub use jobs::{output_path, planned_files};
-use page::{JobResult, Renderer};
+use page::{JobResult, RenderedPage, Renderer};
 use site_files::site_and_api_files;
 
 /// Ids the default theme's templates use; headings never take them.
@@ -112,24 +113,105 @@ pub struct Inputs<'a> {
 }
 
 /// Renders the whole site. Returns `None` when templates cannot be parsed.
+///
+/// Bodies first (every page, in parallel; each kept from the last build while nothing it
+/// depends on changed), then the link graph, then every output page (in parallel) beside the
+/// sitemap, feed and open data, then the link check and the search documents.
 pub fn render(
     input: Inputs<'_>,
     cache: &mut Cache,
     timings: &mut Timings,
     diags: &mut Diagnostics,
 ) -> Option<SiteOutput> {
-    let Inputs {
+    let (site, config, mode) = (input.site, input.config, input.mode);
+    let (template_sources, sources, progress) = (input.templates, input.sources, input.progress);
+    let templates = parsed_templates(template_sources, sources, cache, diags)?;
+    let structure = structure_key(site, config, mode);
+    let (bodies, body_keys) = render_bodies(site, config, mode, structure, cache);
+    timings.mark("render: bodies (Markdown, highlighting)");
+    let external = report_bodies(&bodies, diags);
+    let requirements = requirements(site, &bodies);
+    let listing = listing_key(site);
+    let (graph, graph_key) = link_graph(site, config, &bodies, (structure, listing), cache);
+    timings.mark("render: link graph");
+    let jobs = jobs::ordered(site);
+    progress.set_length(jobs.len() as u64);
+    let renderer = Renderer::new(
+        &input,
+        &templates,
+        &bodies,
+        body_keys.clone(),
+        (structure, listing),
+        &graph,
+        &cache.pages,
+    );
+    // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
+    let (results, (site_files, api_files)) = rayon::join(
+        || render_jobs(&renderer, &jobs, progress),
+        || {
+            site_and_api_files(
+                site, config, mode, &jobs, &graph, graph_key, &bodies, &cache.api,
+            )
+        },
+    );
+    let pages = collect_pages(results, cache, diags);
+    timings.mark("render: templates, sitemap, feeds, open data");
+    let mut files = pages.files;
+    files.extend(site_files);
+    files.extend(api_files.1.iter().cloned());
+    cache.api = Some(api_files);
+    let assets: Vec<Asset> = input
+        .assets
+        .into_iter()
+        .filter(|a| !files.iter().any(|f| f.path == a.rel))
+        .collect();
+    let mut output = SiteOutput {
+        files,
+        assets,
+        external_links: external,
+        search: None,
+        requirements,
+    };
+    if pages.failed {
+        // Template failures leave pages out; checking links against a partial site would
+        // only add noise.
+        return Some(output);
+    }
+    let checked = CheckInputs {
         site,
         config,
-        mode,
+        bodies: &bodies,
+        files: &output.files,
+        assets: &output.assets,
+        pages: &pages.checks,
+        fresh: &pages.fresh,
         templates: template_sources,
-        assets,
-        stylesheet,
         sources,
-        progress,
-    } = input;
-    // Parsing the templates is the largest fixed cost of a small rebuild: keep them while
-    // their texts are unchanged.
+    };
+    output.external_links += check_links(checked, cache, diags);
+    timings.mark("render: link check");
+    output.search = (config.search && mode.search_index()).then(|| {
+        search_input(
+            site,
+            config,
+            &bodies,
+            &body_keys,
+            (structure, listing),
+            cache,
+        )
+    });
+    timings.mark("render: search documents");
+    Some(output)
+}
+
+/// The parsed templates: the largest fixed cost of a small rebuild, so kept while their
+/// texts are unchanged. `None` when they cannot be parsed (the errors are in `diags`).
+fn parsed_templates(
+    template_sources: &[TemplateSource],
+    sources: &SourceMap,
+    cache: &mut Cache,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
     let templates_key = Templates::key(template_sources);
     let templates = match &cache.templates {
         Some((k, t)) if *k == templates_key => t.for_sources(template_sources),
@@ -143,13 +225,24 @@ pub fn render(
         },
     };
     cache.templates = Some((templates_key, templates.clone()));
+    Some(templates)
+}
+
+/// Every page's body, rendered again only when its text or the site's structure changed, and
+/// what the page cache sees of each: a key that changes whenever the body is rendered again.
+fn render_bodies(
+    site: &Site,
+    config: &Config,
+    mode: &BuildMode,
+    structure: u64,
+    cache: &mut Cache,
+) -> (Vec<Arc<Body>>, Vec<u64>) {
     let plain = Highlighter::plain();
     let highlighter = if mode.highlight() {
         Highlighter::shared()
     } else {
         &plain
     };
-    let structure = structure_key(site, config, mode);
     cache.builds += 1;
     let this_build = cache.builds;
     let cached = &cache.bodies;
@@ -175,15 +268,18 @@ pub fn render(
         })
         .collect();
     let bodies: Vec<Arc<Body>> = kept.iter().map(|c| c.body.clone()).collect();
-    timings.mark("render: bodies (Markdown, highlighting)");
-    // What the page cache sees of a body: it changes whenever the body is rendered again.
     let body_keys: Vec<u64> = kept
         .iter()
         .map(|c| c.key ^ c.build.rotate_left(32))
         .collect();
     cache.bodies = site.pages.iter().map(|p| p.rel.clone()).zip(kept).collect();
+    (bodies, body_keys)
+}
+
+/// Reports what the bodies found; returns how many links to other sites they hold.
+fn report_bodies(bodies: &[Arc<Body>], diags: &mut Diagnostics) -> usize {
     let mut external = 0;
-    for b in &bodies {
+    for b in bodies {
         diags.extend(b.main.diags.iter().cloned());
         external += b.main.links.external;
         for (_, r) in &b.text_fields {
@@ -191,8 +287,15 @@ pub fn render(
             external += r.links.external;
         }
     }
-    let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
-    let requirements: Vec<_> = bodies
+    external
+}
+
+/// Every numbered requirement of the site's own pages, with its page's file.
+fn requirements(
+    site: &Site,
+    bodies: &[Arc<Body>],
+) -> Vec<(crate::diagnostics::FileId, Requirement)> {
+    bodies
         .iter()
         .enumerate()
         .filter(|(i, _)| site.own_page[*i])
@@ -202,10 +305,19 @@ pub fn render(
                 .iter()
                 .map(move |r| (site.pages[i].file, r.clone()))
         })
-        .collect();
-    // The link graph depends on front matter, paths and links alone: a body edit that
-    // changes no link keeps it (related pages take a scan of every shared term).
-    let listing = listing_key(site);
+        .collect()
+}
+
+/// The link graph and its key. It depends on front matter, paths and links alone: a body
+/// edit that changes no link keeps it (related pages take a scan of every shared term).
+fn link_graph(
+    site: &Site,
+    config: &Config,
+    bodies: &[Arc<Body>],
+    (structure, listing): (u64, u64),
+    cache: &mut Cache,
+) -> (Arc<graph::Graph>, u64) {
+    let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.linked_pages()).collect();
     let graph_key = {
         let mut h = DefaultHasher::new();
         (structure, listing, &links).hash(&mut h);
@@ -216,116 +328,101 @@ pub fn render(
         _ => Arc::new(graph::Graph::new(site, config, &links)),
     };
     cache.graph = Some((graph_key, graph.clone()));
-    timings.mark("render: link graph");
-    let mut jobs = jobs(site);
-    // Listings and generated pages can be large (a collection of thousands, every
-    // requirement): start them first, so the many small pages fill in around them rather than
-    // one large page finishing alone at the end.
-    jobs.sort_by_key(|j| matches!(j, Job::Page(_)));
-    progress.set_length(jobs.len() as u64);
-    let site_value = context::site_value(site, config);
-    let renderer = Renderer {
-        site,
-        config,
-        mode,
-        templates: &templates,
-        bodies: &bodies,
-        body_keys: body_keys.clone(),
-        base_key: base_key(config, mode, template_sources, &site_value),
-        structure,
-        listing,
-        previous: &cache.pages,
-        graph: &graph,
-        term_use: term_use(site, &bodies),
-        site_value,
-        cards: context::Cards::new(site, config),
-        stylesheet,
-        sources,
-        print_base: config
-            .base_url
-            .contains("://")
-            .then(|| markdown::escape_html(&config.base_url)),
+    (graph, graph_key)
+}
+
+/// Renders every job, in parallel. Lists (a section's or a term's thousands of cards, the
+/// requirements register) take many times longer than a page: started first, they cannot
+/// leave one thread working alone at the end. Results keep the jobs' order.
+fn render_jobs(renderer: &Renderer<'_>, jobs: &[Job], progress: &ProgressBar) -> Vec<JobResult> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| matches!(jobs[k], Job::Page(_)));
+    let mut done: Vec<(usize, JobResult)> = order
+        .par_iter()
+        .map(|&k| {
+            let r = renderer.job(&jobs[k]);
+            progress.inc(1);
+            (k, r)
+        })
+        .collect();
+    done.sort_unstable_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The rendered pages, gathered.
+struct Pages {
+    files: Vec<OutputFile>,
+    /// Pages rendered in this build rather than kept from the last.
+    fresh: HashSet<String>,
+    checks: Vec<Arc<RenderedPage>>,
+    /// Whether any page failed to render.
+    failed: bool,
+}
+
+/// Gathers the rendered pages, keeps them for the next build, and reports each different
+/// failure once (a broken template fails every page the same way).
+fn collect_pages(results: Vec<JobResult>, cache: &mut Cache, diags: &mut Diagnostics) -> Pages {
+    let mut out = Pages {
+        files: Vec::with_capacity(results.len() + 4),
+        fresh: HashSet::new(),
+        checks: Vec::with_capacity(results.len()),
+        failed: false,
     };
-    // The sitemap, feeds and open data need no rendered page: they are made beside the pages.
-    let (results, (site_files, api_files)) = rayon::join(
-        || {
-            // Lists (a section's or a term's thousands of cards, the requirements register)
-            // take many times longer than a page: started first, they cannot leave one thread
-            // working alone at the end. Results keep the jobs' order.
-            let mut order: Vec<usize> = (0..jobs.len()).collect();
-            order.sort_by_key(|&k| matches!(jobs[k], Job::Page(_)));
-            let mut done: Vec<(usize, JobResult)> = order
-                .par_iter()
-                .map(|&k| {
-                    let r = renderer.job(&jobs[k]);
-                    progress.inc(1);
-                    (k, r)
-                })
-                .collect();
-            done.sort_unstable_by_key(|(k, _)| *k);
-            done.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
-        },
-        || {
-            site_and_api_files(
-                site, config, mode, &jobs, &graph, graph_key, &bodies, &cache.api,
-            )
-        },
-    );
-    let mut files = Vec::with_capacity(results.len() + 4);
     let mut pages = HashMap::with_capacity(results.len());
-    let mut fresh: HashSet<String> = HashSet::new();
-    let mut checks = Vec::with_capacity(results.len());
     let mut seen = HashSet::new();
-    let mut failed = false;
     for r in results {
         match r {
             Ok((key, r)) => {
-                files.push(r.file.clone());
+                out.files.push(r.file.clone());
                 if !cache
                     .pages
                     .get(&r.check.path)
                     .is_some_and(|(_, previous)| Arc::ptr_eq(previous, &r))
                 {
-                    fresh.insert(r.check.path.clone());
+                    out.fresh.insert(r.check.path.clone());
                 }
                 pages.insert(r.check.path.clone(), (key, r.clone()));
-                checks.push(r);
+                out.checks.push(r);
             }
-            // A broken template fails every page the same way: say it once.
-            Err(d) => {
-                failed = true;
+            Err(failure) => {
+                out.failed = true;
+                let d = failure.diagnostic;
                 let at = d.primary.as_ref().map(|l| (l.file, l.span.start));
-                let what = d
-                    .message
-                    .split_once("failed: ")
-                    .map_or(d.message.as_str(), |(_, w)| w)
-                    .to_string();
-                if seen.insert((at, what)) {
+                if seen.insert((at, failure.cause)) {
                     diags.push(d);
                 }
             }
         }
     }
     cache.pages = pages;
-    timings.mark("render: templates, sitemap, feeds, open data");
-    files.extend(site_files);
-    files.extend(api_files.1.iter().cloned());
-    cache.api = Some(api_files);
-    let assets: Vec<Asset> = assets
-        .into_iter()
-        .filter(|a| !files.iter().any(|f| f.path == a.rel))
-        .collect();
-    if failed {
-        // Template failures leave pages out; checking links against a partial site would
-        // only add noise.
-        return Some(SiteOutput {
-            files,
-            assets,
-            external_links: external,
-            search: None,
-            requirements,
-        });
-    }
+    out
+}
+
+/// What the link check reads.
+struct CheckInputs<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    bodies: &'a [Arc<Body>],
+    files: &'a [OutputFile],
+    assets: &'a [Asset],
+    pages: &'a [Arc<RenderedPage>],
+    fresh: &'a HashSet<String>,
+    templates: &'a [TemplateSource],
+    sources: &'a SourceMap,
+}
+
+/// Checks every link in bodies and templates against the files and anchors made; returns how
+/// many links to other sites the templates hold. When no file or anchor came or went, only
+/// pages rendered again need their template links checked again.
+fn check_links(input: CheckInputs<'_>, cache: &mut Cache, diags: &mut Diagnostics) -> usize {
+    let CheckInputs {
+        site,
+        config,
+        bodies,
+        files,
+        assets,
+        ..
+    } = input;
     let all_files: HashSet<String> = files
         .iter()
         .map(|f| f.path.clone())
@@ -344,16 +441,13 @@ pub fn render(
                 })
         })
         .collect();
-    let mut found = Vec::new();
-    let checks: Vec<&linkcheck::PageHtml> = checks.iter().map(|r| &r.check).collect();
-    // When no file or anchor came or went, only pages rendered again need their template
-    // links checked again.
+    let checks: Vec<&linkcheck::PageHtml> = input.pages.iter().map(|r| &r.check).collect();
     let targets = {
         let mut h = DefaultHasher::new();
-        for f in &files {
+        for f in files {
             f.path.hash(&mut h);
         }
-        for a in &assets {
+        for a in assets {
             a.rel.hash(&mut h);
         }
         for c in &checks {
@@ -363,34 +457,24 @@ pub fn render(
     };
     let reuse = (targets == cache.targets).then_some(linkcheck::Reuse {
         verdicts: &cache.verdicts,
-        fresh: &fresh,
+        fresh: input.fresh,
     });
+    let mut found = Vec::new();
     let (template_external, verdicts) = linkcheck::check(
         &checks,
         &body_links,
         &all_files,
         (&config.base_url, &config.base_path),
-        template_sources,
-        sources,
+        input.templates,
+        input.sources,
         markdown::broken_severity(config.broken_links),
         reuse,
         &mut found,
     );
-    external += template_external;
     cache.targets = targets;
     cache.verdicts = verdicts;
     diags.extend(found);
-    timings.mark("render: link check");
-    let search = (config.search && mode.search_index())
-        .then(|| search_input(site, config, &bodies, &body_keys, (structure, listing), cache));
-    timings.mark("render: search documents");
-    Some(SiteOutput {
-        files,
-        assets,
-        external_links: external,
-        search,
-        requirements,
-    })
+    template_external
 }
 
 /// The search documents, through [`crate::search::documents`]: a page's document changes with

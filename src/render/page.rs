@@ -13,11 +13,12 @@ use crate::model::generated::Generated;
 use crate::model::mode::BuildMode;
 use crate::resolve::{SectionKind, Site};
 
-use super::body::Body;
-use super::cache::requirements_key;
+use super::Inputs;
+use super::body::{Body, term_use};
+use super::cache::{base_key, requirements_key};
 use super::jobs::{Job, job_path, output_path, top_level};
 use super::markdown::{self};
-use super::templates::Templates;
+use super::templates::{Failure, Templates};
 use super::{OutputFile, context, graph, html, linkcheck, records, relative};
 
 /// Stands in a template's output for a body, so links the template itself writes can be told
@@ -97,9 +98,45 @@ pub(super) struct Renderer<'a> {
 }
 
 /// What a job made, with the key it was made for, or why its template failed.
-pub(super) type JobResult = Result<(u64, Arc<RenderedPage>), Diagnostic>;
+pub(super) type JobResult = Result<(u64, Arc<RenderedPage>), Failure>;
 
 impl<'a> Renderer<'a> {
+    /// What every job of one build needs.
+    pub(super) fn new(
+        input: &Inputs<'a>,
+        templates: &'a Templates,
+        bodies: &'a [Arc<Body>],
+        body_keys: Vec<u64>,
+        (structure, listing): (u64, u64),
+        graph: &'a graph::Graph,
+        previous: &'a HashMap<String, (u64, Arc<RenderedPage>)>,
+    ) -> Renderer<'a> {
+        let (site, config) = (input.site, input.config);
+        let site_value = context::site_value(site, config);
+        Renderer {
+            site,
+            config,
+            mode: input.mode,
+            templates,
+            bodies,
+            body_keys,
+            base_key: base_key(config, input.mode, input.templates, &site_value),
+            structure,
+            listing,
+            previous,
+            graph,
+            term_use: term_use(site, bodies),
+            site_value,
+            cards: context::Cards::new(site, config),
+            stylesheet: input.stylesheet,
+            sources: input.sources,
+            print_base: config
+                .base_url
+                .contains("://")
+                .then(|| markdown::escape_html(&config.base_url)),
+        }
+    }
+
     /// The context values of a generated page at `path`.
     pub(super) fn generated_context(&self, page: Generated, path: &str, cx: &mut Values) {
         let (site, config) = (self.site, self.config);
@@ -254,13 +291,14 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
+    /// Renders one job, or keeps the last build's page when everything it was given is
+    /// unchanged.
     pub(super) fn job(&self, job: &Job) -> JobResult {
-        let (site, config) = (self.site, self.config);
         let key = match job {
             Job::Page(i) => self.page_key(*i),
             _ => self.job_key(job),
         };
-        let path = job_path(site, job);
+        let path = job_path(self.site, job);
         if let Some((k, previous)) = self.previous.get(&path)
             && *k == key
         {
@@ -268,58 +306,33 @@ impl<'a> Renderer<'a> {
         }
         let mut cx = Values::default();
         // Bodies stand in as marks until the template's own links have been collected.
-        let mut bodies: Vec<(String, &str, u64)> = Vec::new();
-        let template: String = match job {
-            Job::Page(i) => {
-                let p = &site.pages[*i];
-                let b = &self.bodies[*i];
-                let text_fields: Vec<(String, String)> = b
-                    .text_fields
-                    .iter()
-                    .map(|(name, r)| {
-                        let m = mark(name);
-                        bodies.push((m.clone(), r.html.as_str(), self.body_keys[*i]));
-                        (name.clone(), m)
-                    })
-                    .collect();
-                let content = mark("content");
-                bodies.push((content.clone(), b.main.html.as_str(), self.body_keys[*i]));
-                cx.insert(
-                    "page",
-                    context::page_value(
-                        site,
-                        config,
-                        &self.cards,
-                        *i,
-                        &b.main,
-                        &content,
-                        &text_fields,
-                        self.graph,
-                    ),
-                );
-                match &p.template {
-                    Some(t) if self.templates.has(t) => t.clone(),
-                    Some(t) => {
-                        return Err(Diagnostic::error(
-                            "template/missing",
-                            format!("page asks for template `{t}`, which the theme does not have"),
-                        )
-                        .label(p.file, 0..0, "in this page")
-                        .help("remove `template`, or add the template under templates/"));
-                    }
-                    None => "page.html".to_string(),
-                }
-            }
+        let mut bodies: Marked<'a> = Vec::new();
+        let template = self.context(job, &path, &mut cx, &mut bodies)?;
+        cx.insert("current", self.config.rooted(&top_level(&path)));
+        let page = self.assemble(job, path, &template, cx, &bodies)?;
+        Ok((key, Arc::new(page)))
+    }
+
+    /// Fills the context of one job; returns the template that renders it.
+    fn context(
+        &self,
+        job: &Job,
+        path: &str,
+        cx: &mut Values,
+        bodies: &mut Marked<'a>,
+    ) -> Result<String, Failure> {
+        let (site, config) = (self.site, self.config);
+        Ok(match job {
+            Job::Page(i) => return self.page_context(*i, cx, bodies),
             Job::Section(s) => {
-                let sec = &site.sections[*s];
-                let intro = sec
+                let intro = site.sections[*s]
                     .index_page
-                    .map(|i| self.mark_body("intro", i, &mut bodies));
+                    .map(|i| self.mark_body("intro", i, bodies));
                 cx.insert(
                     "section",
                     context::section_value(site, config, &self.cards, *s, intro.as_deref()),
                 );
-                if sec.kind == SectionKind::Home {
+                if site.sections[*s].kind == SectionKind::Home {
                     let recent: Vec<Value> = context::recent(site, 6)
                         .into_iter()
                         .map(|i| self.cards.get(i))
@@ -331,33 +344,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             Job::Glossary(s) => {
-                let sec = &site.sections[*s];
-                let intro = sec
-                    .index_page
-                    .map(|i| self.mark_body("intro", i, &mut bodies));
-                let definitions: Vec<String> = site
-                    .glossary
-                    .iter()
-                    .flat_map(|g| g.entries.iter())
-                    .enumerate()
-                    .map(|(k, e)| {
-                        let m = mark(&format!("definition-{k}"));
-                        bodies.push((
-                            m.clone(),
-                            self.bodies[e.page].main.html.as_str(),
-                            self.body_keys[e.page],
-                        ));
-                        m
-                    })
-                    .collect();
-                cx.insert(
-                    "section",
-                    context::section_value(site, config, &self.cards, *s, intro.as_deref()),
-                );
-                cx.insert(
-                    "glossary",
-                    context::glossary_value(site, config, &definitions, &self.term_use),
-                );
+                self.glossary_context(*s, cx, bodies);
                 "glossary.html".to_string()
             }
             Job::Taxonomy(t) => {
@@ -372,11 +359,101 @@ impl<'a> Renderer<'a> {
                 "term.html".to_string()
             }
             Job::Generated(page) => {
-                self.generated_context(*page, &path, &mut cx);
+                self.generated_context(*page, path, cx);
                 page.template().to_string()
             }
-        };
-        cx.insert("current", config.rooted(&top_level(&path)));
+        })
+    }
+
+    /// A content page's context: `page`, with its body and text fields as marks.
+    fn page_context(
+        &self,
+        i: usize,
+        cx: &mut Values,
+        bodies: &mut Marked<'a>,
+    ) -> Result<String, Failure> {
+        let p = &self.site.pages[i];
+        let b = &self.bodies[i];
+        let text_fields: Vec<(String, String)> = b
+            .text_fields
+            .iter()
+            .map(|(name, r)| {
+                let m = mark(name);
+                bodies.push((m.clone(), r.html.as_str(), self.body_keys[i]));
+                (name.clone(), m)
+            })
+            .collect();
+        let content = mark("content");
+        bodies.push((content.clone(), b.main.html.as_str(), self.body_keys[i]));
+        cx.insert(
+            "page",
+            context::page_value(
+                self.site,
+                self.config,
+                &self.cards,
+                i,
+                &b.main,
+                &content,
+                &text_fields,
+                self.graph,
+            ),
+        );
+        match &p.template {
+            Some(t) if self.templates.has(t) => Ok(t.clone()),
+            Some(t) => Err(Diagnostic::error(
+                "template/missing",
+                format!("page asks for template `{t}`, which the theme does not have"),
+            )
+            .label(p.file, 0..0, "in this page")
+            .help("remove `template`, or add the template under templates/")
+            .into()),
+            None => Ok("page.html".to_string()),
+        }
+    }
+
+    /// The glossary's context: its section, and every entry with its definition as a mark.
+    fn glossary_context(&self, s: usize, cx: &mut Values, bodies: &mut Marked<'a>) {
+        let (site, config) = (self.site, self.config);
+        let intro = site.sections[s]
+            .index_page
+            .map(|i| self.mark_body("intro", i, bodies));
+        let definitions: Vec<String> = site
+            .glossary
+            .iter()
+            .flat_map(|g| g.entries.iter())
+            .enumerate()
+            .map(|(k, e)| {
+                let m = mark(&format!("definition-{k}"));
+                bodies.push((
+                    m.clone(),
+                    self.bodies[e.page].main.html.as_str(),
+                    self.body_keys[e.page],
+                ));
+                m
+            })
+            .collect();
+        cx.insert(
+            "section",
+            context::section_value(site, config, &self.cards, s, intro.as_deref()),
+        );
+        cx.insert(
+            "glossary",
+            context::glossary_value(site, config, &definitions, &self.term_use),
+        );
+    }
+
+    /// Renders the template, collects its own links and ids (bodies are still marks; each
+    /// body's ids come from the body itself), then puts the bodies in with every link made
+    /// relative to the page.
+    fn assemble(
+        &self,
+        job: &Job,
+        path: String,
+        template: &str,
+        cx: Values,
+        bodies: &Marked<'a>,
+    ) -> Result<RenderedPage, Failure> {
+        let config = self.config;
         // The context's values are moved in; only the shared `site` value is copied.
         let mut values = serde_json::Map::with_capacity(cx.0.len() + 1);
         values.insert("site".to_string(), self.site_value.clone());
@@ -385,31 +462,8 @@ impl<'a> Renderer<'a> {
         }
         let context = tera::Context::from_value(Value::Object(values))
             .map_err(|e| Diagnostic::error("template/render", e.to_string()))?;
-        let html = self.templates.render(&template, &context, self.sources)?;
-        // One pass over the template's output (bodies are still marks) for its links and
-        // ids; each body's ids come from the body itself.
-        let mut link_ranges = Vec::new();
-        let mut ids = Vec::new();
-        for (name, r) in html::attrs(&html, &["href", "src", "action", "id", "name"]) {
-            // `href`, `src` or a form's `action`; else `id` or `name`.
-            if name < 3 {
-                link_ranges.push(r);
-            } else {
-                ids.push(html::unescape(&html[r]));
-            }
-        }
-        let template_links = link_ranges
-            .iter()
-            .map(|r| html[r.clone()].to_string())
-            .collect();
-        let (ids, ids_hash) = linkcheck::ids_of(
-            ids.into_iter().chain(
-                bodies
-                    .iter()
-                    .filter(|(m, _, _)| html.contains(m.as_str()))
-                    .flat_map(|(_, body, _)| linkcheck::ids(body)),
-            ),
-        );
+        let html = self.templates.render(template, &context, self.sources)?;
+        let (link_ranges, check) = template_links(&html, path, bodies);
         let html = if !self.mode.output_files() {
             // `canon check` writes nothing: the page is only its links and ids.
             String::new()
@@ -421,7 +475,7 @@ impl<'a> Renderer<'a> {
             // The not-found page is served for any missing path, so its links stay rooted.
             let relative = (!matches!(job, Job::Generated(Generated::NotFound))).then_some(
                 relative::Relative {
-                    from: path.as_str(),
+                    from: check.path.as_str(),
                     base_path: config.base_path.as_str(),
                     index_links: config.index_links,
                     print_base: self.print_base.as_deref(),
@@ -429,20 +483,54 @@ impl<'a> Renderer<'a> {
             );
             relative::assemble(&html, &link_ranges, &parts, relative)
         };
-        Ok((
-            key,
-            Arc::new(RenderedPage {
-                file: OutputFile {
-                    path: output_path(&path),
-                    contents: Arc::from(html.into_bytes()),
-                },
-                check: linkcheck::PageHtml {
-                    path,
-                    ids,
-                    ids_hash,
-                    template_links,
-                },
-            }),
-        ))
+        Ok(RenderedPage {
+            file: OutputFile {
+                path: output_path(&check.path),
+                contents: Arc::from(html.into_bytes()),
+            },
+            check,
+        })
     }
+}
+
+/// Bodies standing in a template's output as marks: the mark, the body's HTML, and the key of
+/// the body.
+pub(super) type Marked<'a> = Vec<(String, &'a str, u64)>;
+
+/// One pass over a template's output for its own links (`href`, `src`, a form's `action`)
+/// and ids (`id`, `name`), with the ids of the bodies it shows: the link ranges, and what the
+/// link check needs of the page.
+fn template_links(
+    html: &str,
+    path: String,
+    bodies: &Marked<'_>,
+) -> (Vec<std::ops::Range<usize>>, linkcheck::PageHtml) {
+    let mut link_ranges = Vec::new();
+    let mut ids = Vec::new();
+    for (name, r) in html::attrs(html, &["href", "src", "action", "id", "name"]) {
+        if name < 3 {
+            link_ranges.push(r);
+        } else {
+            ids.push(html::unescape(&html[r]));
+        }
+    }
+    let template_links = link_ranges
+        .iter()
+        .map(|r| html[r.clone()].to_string())
+        .collect();
+    let (ids, ids_hash) = linkcheck::ids_of(
+        ids.into_iter().chain(
+            bodies
+                .iter()
+                .filter(|(m, _, _)| html.contains(m.as_str()))
+                .flat_map(|(_, body, _)| linkcheck::ids(body)),
+        ),
+    );
+    let check = linkcheck::PageHtml {
+        path,
+        ids,
+        ids_hash,
+        template_links,
+    };
+    (link_ranges, check)
 }

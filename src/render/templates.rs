@@ -114,13 +114,13 @@ impl Templates {
         name: &str,
         context: &tera::Context,
         map: &SourceMap,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<String, Failure> {
         self.tera
             .render(name, context)
             .map_err(|e| self.render_error(name, &e, map))
     }
 
-    fn render_error(&self, name: &str, e: &tera::Error, map: &SourceMap) -> Diagnostic {
+    fn render_error(&self, name: &str, e: &tera::Error, map: &SourceMap) -> Failure {
         let text = chain(e);
         // The innermost template named in the chain is where the problem is.
         let culprit = text
@@ -136,6 +136,7 @@ impl Templates {
             "template/render",
             format!("template `{culprit}` failed: {message}"),
         );
+        let cause = message;
         let search: Vec<&str> = std::iter::once(culprit.as_str())
             .chain(self.files.keys().map(String::as_str))
             .collect();
@@ -154,7 +155,32 @@ impl Templates {
                 d = d.label(file, 0..0, "in this template");
             }
         }
-        d.help("check the names used in the template against the context described in the README")
+        Failure {
+            diagnostic: d.help(
+                "check the names used in the template against the context described in the README",
+            ),
+            cause,
+        }
+    }
+}
+
+/// A page that could not be rendered: the diagnostic, and the cause alone (without the page
+/// or the template that named it), which is the same on every page a broken template fails,
+/// so it is reported once.
+#[derive(Debug)]
+pub struct Failure {
+    /// What is reported.
+    pub diagnostic: Diagnostic,
+    /// What went wrong, for telling one failure from another.
+    pub cause: String,
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diagnostic: Diagnostic) -> Failure {
+        Failure {
+            cause: diagnostic.message.clone(),
+            diagnostic,
+        }
     }
 }
 
@@ -324,7 +350,7 @@ mod tests {
         let mut cx = tera::Context::new();
         cx.insert("page", &serde_json::json!({"title": "x"}));
         let d = t.render("page.html", &cx, &map).expect_err("fails");
-        let out = render_one(&d, &map, Style::Short);
+        let out = render_one(&d.diagnostic, &map, Style::Short);
         assert!(
             out.starts_with("templates/page.html:3:4: error[template/render]"),
             "{out}"
