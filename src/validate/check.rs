@@ -4,8 +4,6 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use indexmap::IndexMap;
-
 use crate::config::{Config, FieldKind};
 use crate::diagnostics::{Diagnostic, FileId, did_you_mean};
 use crate::load::RawPage;
@@ -16,6 +14,9 @@ use crate::model::paths::{is_index_file, is_title_tag};
 use super::fields::{self, FieldValue, parse_date};
 use super::{GlossaryEntry, Page, first_heading, title_from_file};
 
+/// Checks one page: its front matter split and parsed, then every field against its
+/// collection's schema (or as a glossary entry, or kept as extra fields on a plain page).
+/// `None` when the front matter cannot be read at all.
 pub(super) fn check_page(
     raw: RawPage,
     config: &Config,
@@ -23,36 +24,7 @@ pub(super) fn check_page(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let text = raw.text.clone();
-    let file = raw.file;
-    let split = frontmatter::split(&text);
-    if split.unterminated {
-        out.push(
-            Diagnostic::error("frontmatter/unterminated", "front matter is never closed")
-                .label(file, split.open.clone(), "opened here")
-                .help(format!(
-                    "end the front matter with a line holding only `{}`",
-                    &text[split.open.clone()]
-                )),
-        );
-        return None;
-    }
-    let fm = match frontmatter::parse(&text, &split) {
-        Ok(fm) => fm,
-        Err(e) => {
-            let mut d = Diagnostic::error(e.code.unwrap_or("frontmatter/syntax"), e.message)
-                .label(file, e.span, "here");
-            d = match e.first {
-                Some(first) => d
-                    .secondary(file, first, "first given here")
-                    .help("keep one of the two"),
-                None => {
-                    d.help("front matter is YAML between `---` lines, or TOML between `+++` lines")
-                }
-            };
-            out.push(d);
-            return None;
-        }
-    };
+    let (split, fm) = read_front_matter(&raw, out)?;
     let collection = config.collection_of(&raw.rel);
     // A folder's index (`_index.md`, `index.md`, `README.md`) introduces a listing; the
     // collection's schema is for the pages listed.
@@ -65,34 +37,11 @@ pub(super) fn check_page(
     });
     let erb = raw.rel.ends_with(".erb");
     let mut ck = Checker {
-        file,
+        file: raw.file,
         text: &text,
         out,
     };
-    let mut page = Page {
-        file,
-        rel: raw.rel.clone(),
-        text: text.clone(),
-        body: split.body.clone(),
-        matter_open: split.open.clone(),
-        collection: collection.map(|c| c.name.clone()),
-        title: String::new(),
-        description: None,
-        date: None,
-        updated: None,
-        draft: false,
-        weight: 0,
-        aliases: Vec::new(),
-        slug: None,
-        template: None,
-        fields: IndexMap::new(),
-        extra: serde_json::Map::new(),
-        taxonomies: IndexMap::new(),
-        erb,
-        glossary_links: true,
-        glossary: None,
-        meta_hash: 0,
-    };
+    let mut page = Page::new(&raw, &split, collection.map(|c| c.name.clone()), erb);
     ck.common(&fm, &mut page, is_glossary);
     ck.taxonomies(&fm, config, &mut page);
     // A page whose lifecycle status is Draft is a draft, like `draft: true`, unless it says
@@ -112,26 +61,7 @@ pub(super) fn check_page(
         known.extend(GLOSSARY_FIELDS.iter().copied());
         ck.unknown_fields(&fm, &known, "glossary entries", "a glossary entry has a term (`title`), `abbreviation`, `aliases`, `avoid` and `related`");
     } else if let Some(c) = schema {
-        for (name, spec) in &c.fields {
-            match fm.fields.get(name) {
-                Some(field) => {
-                    if let Some(v) = ck.field(name, &spec.kind, field) {
-                        if spec.vocabulary.is_some() {
-                            ck.controls(name, &v);
-                        }
-                        page.fields.insert(name.clone(), v);
-                    }
-                }
-                None => match &spec.default {
-                    Some(d) => {
-                        page.fields
-                            .insert(name.clone(), FieldValue::default_value(d.clone()));
-                    }
-                    None if spec.required => ck.missing(name, &spec.kind, &split, &c.name),
-                    None => {}
-                },
-            }
-        }
+        ck.schema_fields(&fm, &split, c, &mut page);
         ck.review(&page, today);
         ck.record_stages(&page, c);
         let known = config.known_fields(Some(c));
@@ -161,6 +91,43 @@ pub(super) fn check_page(
     Some(page)
 }
 
+/// The page's front matter, split from the body and parsed; `None` (with the error in `out`)
+/// when it is never closed or cannot be parsed.
+fn read_front_matter(raw: &RawPage, out: &mut Vec<Diagnostic>) -> Option<(Split, FrontMatter)> {
+    let text = &raw.text;
+    let file = raw.file;
+    let split = frontmatter::split(text);
+    if split.unterminated {
+        out.push(
+            Diagnostic::error("frontmatter/unterminated", "front matter is never closed")
+                .label(file, split.open.clone(), "opened here")
+                .help(format!(
+                    "end the front matter with a line holding only `{}`",
+                    &text[split.open.clone()]
+                )),
+        );
+        return None;
+    }
+    let fm = match frontmatter::parse(text, &split) {
+        Ok(fm) => fm,
+        Err(e) => {
+            let mut d = Diagnostic::error(e.code.unwrap_or("frontmatter/syntax"), e.message)
+                .label(file, e.span, "here");
+            d = match e.first {
+                Some(first) => d
+                    .secondary(file, first, "first given here")
+                    .help("keep one of the two"),
+                None => {
+                    d.help("front matter is YAML between `---` lines, or TOML between `+++` lines")
+                }
+            };
+            out.push(d);
+            return None;
+        }
+    };
+    Some((split, fm))
+}
+
 pub(super) struct Checker<'a> {
     file: FileId,
     text: &'a str,
@@ -168,6 +135,37 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Every field of the collection's schema: checked when given, its default when absent,
+    /// and an error when required and absent.
+    fn schema_fields(
+        &mut self,
+        fm: &FrontMatter,
+        split: &Split,
+        c: &crate::config::Collection,
+        page: &mut Page,
+    ) {
+        for (name, spec) in &c.fields {
+            match fm.fields.get(name) {
+                Some(field) => {
+                    if let Some(v) = self.field(name, &spec.kind, field) {
+                        if spec.vocabulary.is_some() {
+                            self.controls(name, &v);
+                        }
+                        page.fields.insert(name.clone(), v);
+                    }
+                }
+                None => match &spec.default {
+                    Some(d) => {
+                        page.fields
+                            .insert(name.clone(), FieldValue::default_value(d.clone()));
+                    }
+                    None if spec.required => self.missing(name, &spec.kind, split, &c.name),
+                    None => {}
+                },
+            }
+        }
+    }
+
     fn unknown_fields(
         &mut self,
         fm: &FrontMatter,

@@ -8,6 +8,8 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::diagnostics::FileId;
+use crate::load::RawPage;
+use crate::load::frontmatter::Split;
 
 use super::fields::FieldValue;
 
@@ -76,6 +78,34 @@ pub struct GlossaryEntry {
 }
 
 impl Page {
+    /// A page with nothing read from its front matter yet.
+    pub(super) fn new(raw: &RawPage, split: &Split, collection: Option<String>, erb: bool) -> Page {
+        Page {
+            file: raw.file,
+            rel: raw.rel.clone(),
+            text: raw.text.clone(),
+            body: split.body.clone(),
+            matter_open: split.open.clone(),
+            collection,
+            title: String::new(),
+            description: None,
+            date: None,
+            updated: None,
+            draft: false,
+            weight: 0,
+            aliases: Vec::new(),
+            slug: None,
+            template: None,
+            fields: IndexMap::new(),
+            extra: serde_json::Map::new(),
+            taxonomies: IndexMap::new(),
+            erb,
+            glossary_links: true,
+            glossary: None,
+            meta_hash: 0,
+        }
+    }
+
     /// The Markdown body.
     pub fn body_text(&self) -> &str {
         &self.text[self.body.clone()]

@@ -48,6 +48,11 @@ fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
+/// Runs the heading pass over a page's events: returns them with every heading given its id
+/// and self-link, the table of contents, and the leading level-1 heading when there is one.
+///
+/// Length: one pass over the event stream; the open heading's events, text, level and id are
+/// state every arm of the match reads and writes, so the pass stays in one piece.
 pub(super) fn apply<'a>(
     events: Vec<Spanned<'a>>,
     cx: &Context<'_>,

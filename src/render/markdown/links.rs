@@ -175,6 +175,11 @@ impl Pass<'_, '_> {
     }
 }
 
+/// Runs the link pass over a page's events: returns them with every link and image rewritten,
+/// and the links found.
+///
+/// Length: one pass over the event stream; the open link's destination, outcome and text are
+/// state every arm of the match shares, so the pass stays in one piece.
 pub(super) fn apply<'a>(
     events: Vec<Spanned<'a>>,
     cx: &Context<'_>,

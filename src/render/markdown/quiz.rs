@@ -45,6 +45,9 @@ fn syntax_error(cx: &Context<'_>, span: Range<usize>, message: &str, help: &str)
 }
 
 /// Reads a quiz; `lines` are its lines with their spans in the file.
+///
+/// Length: one pass over the block's lines; the question, answer and explanation being read
+/// are state every kind of line reads and writes, so the reader stays in one piece.
 fn parse(
     lines: &[(&str, Range<usize>)],
     block: Range<usize>,

@@ -153,25 +153,42 @@ fn plain_text(events: &[Spanned<'_>], start: usize) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Runs the requirements pass over a page's events: returns them with every requirement
+/// numbered and anchored, and the requirements in page order.
 pub(super) fn apply<'a>(
-    mut events: Vec<Spanned<'a>>,
+    events: Vec<Spanned<'a>>,
     cx: &Context<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Spanned<'a>>, Vec<Requirement>) {
     let Some(prefix) = cx.requirement_prefix else {
         return (events, Vec::new());
     };
-    struct Found {
-        candidate: Candidate,
-        text: String,
-        keyword: &'static str,
-        level: &'static str,
-        len: usize,
-        number: Option<u32>,
-        explicit: bool,
-    }
+    let mut found = find(&events, prefix, cx, diags);
+    number(&mut found, &events, prefix, cx, diags);
+    rewrite(events, found, prefix, cx)
+}
+
+/// A paragraph or list item that begins with a keyword, as found.
+struct Found {
+    candidate: Candidate,
+    text: String,
+    keyword: &'static str,
+    level: &'static str,
+    len: usize,
+    number: Option<u32>,
+    explicit: bool,
+}
+
+/// Every paragraph or list item that begins with a keyword, with the number its author gave
+/// it, if any; a number that is not one of this page's is an error.
+fn find(
+    events: &[Spanned<'_>],
+    prefix: &str,
+    cx: &Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
-    for c in candidates(&events) {
+    for c in candidates(events) {
         let text: String = events[c.texts.clone()]
             .iter()
             .map(|(e, _)| match e {
@@ -219,9 +236,20 @@ pub(super) fn apply<'a>(
             number,
         });
     }
-    // Explicit numbers first, each once; automatic numbers fill in around them.
+    found
+}
+
+/// Numbers every requirement: explicit numbers first, each once; automatic numbers fill in
+/// around them.
+fn number(
+    found: &mut [Found],
+    events: &[Spanned<'_>],
+    prefix: &str,
+    cx: &Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut taken = std::collections::BTreeMap::new();
-    for f in &found {
+    for f in found.iter() {
         if let Some(n) = f.number {
             let from = cx.offset + events[f.candidate.texts.start].1.start;
             let at = from..from + f.len;
@@ -239,7 +267,7 @@ pub(super) fn apply<'a>(
         }
     }
     let mut next = 1;
-    for f in &mut found {
+    for f in found.iter_mut() {
         if f.number.is_none() {
             while taken.contains_key(&next) {
                 next += 1;
@@ -248,6 +276,16 @@ pub(super) fn apply<'a>(
             next += 1;
         }
     }
+}
+
+/// Rewrites each requirement as an anchored block with its number and styled keyword;
+/// returns the events and the requirements in page order.
+fn rewrite<'a>(
+    mut events: Vec<Spanned<'a>>,
+    found: Vec<Found>,
+    prefix: &str,
+    cx: &Context<'_>,
+) -> (Vec<Spanned<'a>>, Vec<Requirement>) {
     let mut requirements = Vec::with_capacity(found.len());
     // Rewrite back to front so the indices of earlier candidates hold.
     for f in found.into_iter().rev() {

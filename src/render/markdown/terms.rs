@@ -13,6 +13,12 @@ use super::{Context, Spanned, escape_html};
 use crate::diagnostics::Diagnostic;
 use crate::resolve::glossary::Pattern;
 
+/// Runs the terminology pass over a page's events: returns them with each term's first use
+/// linked, and the glossary entries the page uses.
+///
+/// Length: one pass over the event stream; where the text is (heading, code, link, raw HTML)
+/// and which terms have been linked are state every arm shares, so the pass stays in one
+/// piece.
 pub(super) fn apply<'a>(
     events: Vec<Spanned<'a>>,
     source: &str,
