@@ -289,6 +289,39 @@ type Run = (
     Option<write::Staging>,
 );
 
+/// A progress bar on stderr when `shown`, else one that draws nothing.
+fn progress_bar(shown: bool) -> ProgressBar {
+    if !shown {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} rendering {pos}/{len} {wide_bar}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Pages per collection (index pages left out), glossary terms, then everything else.
+fn counts(site: &resolve::Site, config: &Config) -> Vec<(String, usize)> {
+    let mut counts = Vec::new();
+    for name in config.collections.keys() {
+        let n = (0..site.pages.len())
+            .filter(|&i| !site.is_index[i] && site.pages[i].collection.as_deref() == Some(name))
+            .count();
+        counts.push((name.clone(), n));
+    }
+    let glossary = site.pages.iter().filter(|p| p.glossary.is_some()).count();
+    if glossary > 0 {
+        counts.push(("glossary terms".into(), glossary));
+    }
+    // Everything else: plain pages and the folders' index pages.
+    let other = site.pages.len() - counts.iter().map(|(_, n)| n).sum::<usize>();
+    if !counts.is_empty() {
+        counts.push(("other".into(), other));
+    }
+    counts
+}
+
 /// Builds the site in memory. With `stage` (and `opts.write`), also starts making the staging
 /// folder for the write once the site is known to have no errors so far.
 fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<Run> {
@@ -321,26 +354,10 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
     );
     let site = &resolved.site;
     timings.mark("resolve");
-    let staging = if stage && opts.write && !diags.has_errors() {
-        Some(write::Staging::begin(
-            &config.output_dir,
-            &config,
-            render::planned_files(site),
-        )?)
-    } else {
-        None
-    };
-    let progress = if opts.progress && site.pages.len() >= 200 {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} rendering {pos}/{len} {wide_bar}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let staging = (stage && opts.write && !diags.has_errors())
+        .then(|| write::Staging::begin(&config.output_dir, &config, render::planned_files(site)))
+        .transpose()?;
+    let progress = progress_bar(opts.progress && site.pages.len() >= 200);
     let output = render::render(
         render::Inputs {
             site,
@@ -366,21 +383,7 @@ fn run(opts: &BuildOptions, cache: &mut Caches, stage: bool) -> anyhow::Result<R
     }
     let mut report = Report::new(SourceMap::default(), Diagnostics::default(), start);
     report.pages = site.pages.len();
-    for name in config.collections.keys() {
-        let n = (0..site.pages.len())
-            .filter(|&i| !site.is_index[i] && site.pages[i].collection.as_deref() == Some(name))
-            .count();
-        report.counts.push((name.clone(), n));
-    }
-    let glossary = site.pages.iter().filter(|p| p.glossary.is_some()).count();
-    if glossary > 0 {
-        report.counts.push(("glossary terms".into(), glossary));
-    }
-    // Everything else: plain pages and the folders' index pages.
-    let other = site.pages.len() - report.counts.iter().map(|(_, n)| n).sum::<usize>();
-    if !report.counts.is_empty() {
-        report.counts.push(("other".into(), other));
-    }
+    report.counts = counts(site, &config);
     let mut output = output;
     if let Some(out) = output
         .as_mut()

@@ -112,6 +112,14 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
     if path.exists() {
         bail!("`{}` already exists", path.display());
     }
+    let fm = front_matter(&config, c, slug);
+    write_new(&path, &fm)?;
+    Ok(format!("canon: created {}", path.display()))
+}
+
+/// A new page's front matter: the title, every field of the collection (required ones
+/// filled with a placeholder, the others commented out) and each taxonomy, commented out.
+fn front_matter(config: &config::Config, c: &config::Collection, slug: &str) -> String {
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
@@ -146,22 +154,7 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
             }
             FieldKind::String | FieldKind::Text => "TODO".into(),
             FieldKind::Records(r) => {
-                // One example record, commented out unless the field is required.
-                let prefix = if spec.required { "" } else { "# " };
-                let _ = writeln!(fm, "{prefix}{name}:");
-                for (k, (sub, s)) in r.fields.iter().enumerate() {
-                    let value = match &s.kind {
-                        FieldKind::Enum(values) => values.first().cloned().unwrap_or_default(),
-                        FieldKind::Date => today.clone(),
-                        FieldKind::Boolean => "false".into(),
-                        FieldKind::Integer => "0".into(),
-                        FieldKind::List => "[]".into(),
-                        _ => "TODO".into(),
-                    };
-                    let lead = if k == 0 { "  - " } else { "    " };
-                    let optional = if s.required || k == 0 { "" } else { "# " };
-                    let _ = writeln!(fm, "{prefix}{lead}{optional}{sub}: {value}");
-                }
+                example_record(&mut fm, name, spec.required, r, &today);
                 continue;
             }
         };
@@ -187,8 +180,26 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
         }
     }
     fm.push_str("---\n\nWrite the page here.\n");
-    write_new(&path, &fm)?;
-    Ok(format!("canon: created {}", path.display()))
+    fm
+}
+
+/// One example record, commented out unless the field is required.
+fn example_record(fm: &mut String, name: &str, required: bool, r: &config::Records, today: &str) {
+    let prefix = if required { "" } else { "# " };
+    let _ = writeln!(fm, "{prefix}{name}:");
+    for (k, (sub, s)) in r.fields.iter().enumerate() {
+        let value = match &s.kind {
+            FieldKind::Enum(values) => values.first().cloned().unwrap_or_default(),
+            FieldKind::Date => today.to_string(),
+            FieldKind::Boolean => "false".into(),
+            FieldKind::Integer => "0".into(),
+            FieldKind::List => "[]".into(),
+            _ => "TODO".into(),
+        };
+        let lead = if k == 0 { "  - " } else { "    " };
+        let optional = if s.required || k == 0 { "" } else { "# " };
+        let _ = writeln!(fm, "{prefix}{lead}{optional}{sub}: {value}");
+    }
 }
 
 fn yaml_str(s: &str) -> String {

@@ -319,6 +319,35 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
     }
 }
 
+/// Whether the walk of the content folder reads this entry: never hidden files, nor folders
+/// starting with `_`, build folders, the output folder, or (when the content is the root)
+/// the theme, template and static folders.
+fn entered(e: &walkdir::DirEntry, config: &Config, content_is_root: bool) -> bool {
+    if e.depth() == 0 {
+        return true;
+    }
+    let name = e.file_name().to_string_lossy();
+    if name.starts_with('.') {
+        return false;
+    }
+    if e.file_type().is_dir() {
+        if name.starts_with('_')
+            || SKIP_DIRS.contains(&name.as_ref())
+            || same_path(e.path(), &config.output_dir)
+        {
+            return false;
+        }
+        if content_is_root
+            && e.depth() == 1
+            && matches!(name.as_ref(), "themes" | "templates" | "static")
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Every page and co-located file under the content folder, in file-name order.
 fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<Found>> {
     let content = &config.content_dir;
     if !content.is_dir() {
@@ -330,30 +359,7 @@ fn walk_content(config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Vec<
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
-    let it = walker.filter_entry(|e| {
-        if e.depth() == 0 {
-            return true;
-        }
-        let name = e.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            return false;
-        }
-        if e.file_type().is_dir() {
-            if name.starts_with('_')
-                || SKIP_DIRS.contains(&name.as_ref())
-                || same_path(e.path(), &config.output_dir)
-            {
-                return false;
-            }
-            if content_is_root
-                && e.depth() == 1
-                && matches!(name.as_ref(), "themes" | "templates" | "static")
-            {
-                return false;
-            }
-        }
-        true
-    });
+    let it = walker.filter_entry(|e| entered(e, config, content_is_root));
     for entry in it {
         let entry = match entry {
             Ok(e) => e,

@@ -135,49 +135,7 @@ fn related(
     title_order: &[usize],
 ) -> Vec<Vec<usize>> {
     let n = site.pages.len();
-    let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
-    // Every (taxonomy, term) as a number, and each page's terms as numbers.
-    let mut term_ids: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut page_terms: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, p) in site.pages.iter().enumerate() {
-        for (tax, list) in &p.taxonomies {
-            for (term, _) in list {
-                let next = term_ids.len();
-                page_terms[i].push(
-                    *term_ids
-                        .entry((tax.as_str(), term.as_str()))
-                        .or_insert(next),
-                );
-            }
-        }
-    }
-    // Term sets of listed pages, each with its pages in title order; per term, the sets
-    // holding it (once for each time a set holds it).
-    let mut set_ids: HashMap<Vec<usize>, usize> = HashMap::new();
-    let mut set_pages: Vec<Vec<usize>> = Vec::new();
-    let mut term_pages = vec![0usize; term_ids.len()];
-    for i in (0..n).filter(|&i| listed(site, i) && !page_terms[i].is_empty()) {
-        let mut key = page_terms[i].clone();
-        key.sort_unstable();
-        for &t in &key {
-            term_pages[t] += 1;
-        }
-        let next = set_pages.len();
-        let id = *set_ids.entry(key).or_insert(next);
-        if id == next {
-            set_pages.push(Vec::new());
-        }
-        set_pages[id].push(i);
-    }
-    let mut term_sets: Vec<Vec<usize>> = vec![Vec::new(); term_ids.len()];
-    for (key, &id) in &set_ids {
-        for &t in key {
-            term_sets[t].push(id);
-        }
-    }
-    for pages in &mut set_pages {
-        pages.sort_unstable_by_key(|&j| title_order[j]);
-    }
+    let sets = TermSets::new(site, title_order);
     // Pages that reference each page, found once rather than per page.
     let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (j, refs) in site.references.iter().enumerate() {
@@ -188,11 +146,11 @@ fn related(
     // Per thread: a score for every term set, the sets scored so far, and a stamp marking
     // the pages already linked from or to page `i` (`stamp[j] == i + 1`), reused from page
     // to page.
-    let sets = set_pages.len();
+    let count = sets.set_pages.len();
     (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; sets], Vec::new(), vec![0usize; n]),
+            || (vec![0.0f64; count], Vec::new(), vec![0usize; n]),
             |(scores, touched, stamp), i| {
                 if !listed(site, i) {
                     return Vec::new();
@@ -209,45 +167,129 @@ fn related(
                         stamp[j] = mark;
                     }
                 }
-                for &t in &page_terms[i] {
-                    let weight = (listed_count / term_pages[t].max(1) as f64).ln();
-                    if term_pages[t] == 0 || weight <= 0.0 {
-                        continue;
-                    }
-                    for &set in &term_sets[t] {
-                        if scores[set] == 0.0 {
-                            touched.push(set);
-                        }
-                        scores[set] += weight;
-                    }
-                }
-                let mut ranked: Vec<(f64, usize)> = touched
-                    .drain(..)
-                    .map(|set| (std::mem::take(&mut scores[set]), set))
-                    .collect();
-                ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-                // Equal scores tie on title order across every set that has that score.
-                let mut best = Vec::with_capacity(RELATED);
-                let mut k = 0;
-                while k < ranked.len() && best.len() < RELATED {
-                    let score = ranked[k].0;
-                    let mut tied: Vec<usize> = Vec::new();
-                    while k < ranked.len() && ranked[k].0 == score {
-                        let want = RELATED - best.len();
-                        tied.extend(
-                            set_pages[ranked[k].1]
-                                .iter()
-                                .filter(|&&j| stamp[j] != mark)
-                                .take(want),
-                        );
-                        k += 1;
-                    }
-                    tied.sort_unstable_by_key(|&j| title_order[j]);
-                    tied.truncate(RELATED - best.len());
-                    best.extend(tied);
-                }
-                best
+                let ranked = sets.scores(i, scores, touched);
+                sets.best(&ranked, |j| stamp[j] != mark, title_order)
             },
         )
         .collect()
+}
+
+/// The pages' taxonomy terms as numbers, grouped by term set.
+struct TermSets {
+    /// Each page's terms.
+    page_terms: Vec<Vec<usize>>,
+    /// Each term set's listed pages, in title order.
+    set_pages: Vec<Vec<usize>>,
+    /// Per term, how many listed pages have it.
+    term_pages: Vec<usize>,
+    /// Per term, the sets holding it (once for each time a set holds it).
+    term_sets: Vec<Vec<usize>>,
+    /// Listed pages in all (at least one).
+    listed_count: f64,
+}
+
+impl TermSets {
+    fn new(site: &Site, title_order: &[usize]) -> TermSets {
+        let n = site.pages.len();
+        let listed_count = (0..n).filter(|&i| listed(site, i)).count().max(1) as f64;
+        let mut term_ids: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut page_terms: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, p) in site.pages.iter().enumerate() {
+            for (tax, list) in &p.taxonomies {
+                for (term, _) in list {
+                    let next = term_ids.len();
+                    page_terms[i].push(
+                        *term_ids
+                            .entry((tax.as_str(), term.as_str()))
+                            .or_insert(next),
+                    );
+                }
+            }
+        }
+        let mut set_ids: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut set_pages: Vec<Vec<usize>> = Vec::new();
+        let mut term_pages = vec![0usize; term_ids.len()];
+        for i in (0..n).filter(|&i| listed(site, i) && !page_terms[i].is_empty()) {
+            let mut key = page_terms[i].clone();
+            key.sort_unstable();
+            for &t in &key {
+                term_pages[t] += 1;
+            }
+            let next = set_pages.len();
+            let id = *set_ids.entry(key).or_insert(next);
+            if id == next {
+                set_pages.push(Vec::new());
+            }
+            set_pages[id].push(i);
+        }
+        let mut term_sets: Vec<Vec<usize>> = vec![Vec::new(); term_ids.len()];
+        for (key, &id) in &set_ids {
+            for &t in key {
+                term_sets[t].push(id);
+            }
+        }
+        for pages in &mut set_pages {
+            pages.sort_unstable_by_key(|&j| title_order[j]);
+        }
+        TermSets {
+            page_terms,
+            set_pages,
+            term_pages,
+            term_sets,
+            listed_count,
+        }
+    }
+
+    /// Every term set sharing a term with page `i`, with its score, best first. `scores` is
+    /// all zeros on entry and on return; `touched` is empty.
+    fn scores(&self, i: usize, scores: &mut [f64], touched: &mut Vec<usize>) -> Vec<(f64, usize)> {
+        for &t in &self.page_terms[i] {
+            let weight = (self.listed_count / self.term_pages[t].max(1) as f64).ln();
+            if self.term_pages[t] == 0 || weight <= 0.0 {
+                continue;
+            }
+            for &set in &self.term_sets[t] {
+                if scores[set] == 0.0 {
+                    touched.push(set);
+                }
+                scores[set] += weight;
+            }
+        }
+        let mut ranked: Vec<(f64, usize)> = touched
+            .drain(..)
+            .map(|set| (std::mem::take(&mut scores[set]), set))
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        ranked
+    }
+
+    /// The [`RELATED`] best pages of the ranked sets that `wanted` lets through; equal scores
+    /// tie on title order across every set that has that score.
+    fn best(
+        &self,
+        ranked: &[(f64, usize)],
+        wanted: impl Fn(usize) -> bool,
+        title_order: &[usize],
+    ) -> Vec<usize> {
+        let mut best = Vec::with_capacity(RELATED);
+        let mut k = 0;
+        while k < ranked.len() && best.len() < RELATED {
+            let score = ranked[k].0;
+            let mut tied: Vec<usize> = Vec::new();
+            while k < ranked.len() && ranked[k].0 == score {
+                let want = RELATED - best.len();
+                tied.extend(
+                    self.set_pages[ranked[k].1]
+                        .iter()
+                        .filter(|&&j| wanted(j))
+                        .take(want),
+                );
+                k += 1;
+            }
+            tied.sort_unstable_by_key(|&j| title_order[j]);
+            tied.truncate(RELATED - best.len());
+            best.extend(tied);
+        }
+        best
+    }
 }

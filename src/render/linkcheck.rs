@@ -71,33 +71,7 @@ pub fn check(
     diags: &mut Vec<Diagnostic>,
 ) -> (usize, HashMap<String, Arc<PageVerdict>>) {
     let by_path: HashMap<&str, &PageHtml> = pages.iter().map(|p| (p.path.as_str(), *p)).collect();
-    for body in bodies {
-        for link in body.links {
-            let target = if link.path.is_empty() {
-                body.path
-            } else {
-                link.path.as_str()
-            };
-            let Some(page) = by_path.get(target) else {
-                continue;
-            };
-            if page.ids.contains(&link.fragment) {
-                continue;
-            }
-            let near = did_you_mean(&link.fragment, page.ids.iter().map(String::as_str));
-            let mut d = Diagnostic::error(
-                "link/fragment",
-                format!(
-                    "link to `{}`: the page has no heading or anchor `#{}`",
-                    link.href, link.fragment
-                ),
-            )
-            .label(body.file, link.span.clone(), "no such anchor")
-            .maybe_help(near.map(|n| format!("did you mean `#{n}`?")));
-            d.severity = severity;
-            diags.push(d);
-        }
-    }
+    check_fragments(bodies, &by_path, severity, diags);
     // Template links: the same broken link usually appears on every page, so report it once.
     let mut broken: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
     let mut external = 0;
@@ -154,6 +128,42 @@ pub fn check(
         diags.push(d);
     }
     (external, kept)
+}
+
+/// Every body link to an anchor (`page.md#part`, `#part`) names an id its target page has.
+fn check_fragments(
+    bodies: &[BodyLinks<'_>],
+    by_path: &HashMap<&str, &PageHtml>,
+    severity: Severity,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for body in bodies {
+        for link in body.links {
+            let target = if link.path.is_empty() {
+                body.path
+            } else {
+                link.path.as_str()
+            };
+            let Some(page) = by_path.get(target) else {
+                continue;
+            };
+            if page.ids.contains(&link.fragment) {
+                continue;
+            }
+            let near = did_you_mean(&link.fragment, page.ids.iter().map(String::as_str));
+            let mut d = Diagnostic::error(
+                "link/fragment",
+                format!(
+                    "link to `{}`: the page has no heading or anchor `#{}`",
+                    link.href, link.fragment
+                ),
+            )
+            .label(body.file, link.span.clone(), "no such anchor")
+            .maybe_help(near.map(|n| format!("did you mean `#{n}`?")));
+            d.severity = severity;
+            diags.push(d);
+        }
+    }
 }
 
 enum Verdict {

@@ -118,7 +118,7 @@ pub struct Inputs<'a> {
 /// depends on changed), then the link graph, then every output page (in parallel) beside the
 /// sitemap, feed and open data, then the link check and the search documents.
 pub fn render(
-    input: Inputs<'_>,
+    mut input: Inputs<'_>,
     cache: &mut Cache,
     timings: &mut Timings,
     diags: &mut Diagnostics,
@@ -154,17 +154,14 @@ pub fn render(
             )
         },
     );
-    let pages = collect_pages(results, cache, diags);
+    let mut pages = collect_pages(results, cache, diags);
     timings.mark("render: templates, sitemap, feeds, open data");
-    let mut files = pages.files;
+    let mut files = std::mem::take(&mut pages.files);
     files.extend(site_files);
     files.extend(api_files.1.iter().cloned());
     cache.api = Some(api_files);
-    let assets: Vec<Asset> = input
-        .assets
-        .into_iter()
-        .filter(|a| !files.iter().any(|f| f.path == a.rel))
-        .collect();
+    let mut assets = std::mem::take(&mut input.assets);
+    assets.retain(|a| !files.iter().any(|f| f.path == a.rel));
     let mut output = SiteOutput {
         files,
         assets,
@@ -178,15 +175,10 @@ pub fn render(
         return Some(output);
     }
     let checked = CheckInputs {
-        site,
-        config,
+        input: &input,
         bodies: &bodies,
-        files: &output.files,
-        assets: &output.assets,
-        pages: &pages.checks,
-        fresh: &pages.fresh,
-        templates: template_sources,
-        sources,
+        output: &output,
+        pages: &pages,
     };
     output.external_links += check_links(checked, cache, diags);
     timings.mark("render: link check");
@@ -400,29 +392,24 @@ fn collect_pages(results: Vec<JobResult>, cache: &mut Cache, diags: &mut Diagnos
 
 /// What the link check reads.
 struct CheckInputs<'a> {
-    site: &'a Site,
-    config: &'a Config,
+    input: &'a Inputs<'a>,
     bodies: &'a [Arc<Body>],
-    files: &'a [OutputFile],
-    assets: &'a [Asset],
-    pages: &'a [Arc<RenderedPage>],
-    fresh: &'a HashSet<String>,
-    templates: &'a [TemplateSource],
-    sources: &'a SourceMap,
+    output: &'a SiteOutput,
+    pages: &'a Pages,
 }
 
 /// Checks every link in bodies and templates against the files and anchors made; returns how
 /// many links to other sites the templates hold. When no file or anchor came or went, only
 /// pages rendered again need their template links checked again.
-fn check_links(input: CheckInputs<'_>, cache: &mut Cache, diags: &mut Diagnostics) -> usize {
+fn check_links(checked: CheckInputs<'_>, cache: &mut Cache, diags: &mut Diagnostics) -> usize {
     let CheckInputs {
-        site,
-        config,
+        input,
         bodies,
-        files,
-        assets,
-        ..
-    } = input;
+        output,
+        pages,
+    } = checked;
+    let (site, config) = (input.site, input.config);
+    let (files, assets) = (&output.files, &output.assets);
     let all_files: HashSet<String> = files
         .iter()
         .map(|f| f.path.clone())
@@ -441,7 +428,7 @@ fn check_links(input: CheckInputs<'_>, cache: &mut Cache, diags: &mut Diagnostic
                 })
         })
         .collect();
-    let checks: Vec<&linkcheck::PageHtml> = input.pages.iter().map(|r| &r.check).collect();
+    let checks: Vec<&linkcheck::PageHtml> = pages.checks.iter().map(|r| &r.check).collect();
     let targets = {
         let mut h = DefaultHasher::new();
         for f in files {
@@ -457,7 +444,7 @@ fn check_links(input: CheckInputs<'_>, cache: &mut Cache, diags: &mut Diagnostic
     };
     let reuse = (targets == cache.targets).then_some(linkcheck::Reuse {
         verdicts: &cache.verdicts,
-        fresh: input.fresh,
+        fresh: &pages.fresh,
     });
     let mut found = Vec::new();
     let (template_external, verdicts) = linkcheck::check(

@@ -82,6 +82,36 @@ pub const EXCERPT_TEXT: usize = 3000;
 /// written as when that differs (`policies` for `policy`), for a "Did you mean".
 type DocTerm = (String, u32, usize, Option<Box<str>>);
 
+/// One document's terms as they are met: each term's number, and its entry.
+struct Acc {
+    index: FxHashMap<String, usize>,
+    /// Per term: its [`DocTerm`] and the weight of its best section.
+    entries: Vec<(DocTerm, u32)>,
+}
+impl Acc {
+    fn id(&mut self, term: &str, raw: &str) -> usize {
+        if let Some(&k) = self.index.get(term) {
+            if raw == term {
+                self.entries[k].0.3 = None;
+            }
+            return k;
+        }
+        let k = self.entries.len();
+        self.index.insert(term.to_string(), k);
+        let surface = (raw != term).then(|| Box::from(raw));
+        self.entries.push(((term.to_string(), 0, 0, surface), 0));
+        k
+    }
+    fn add(&mut self, k: usize, weight: u32, section: usize) {
+        let (e, best) = &mut self.entries[k];
+        e.1 = (e.1 + weight).min(255);
+        if weight > *best {
+            e.2 = section;
+            *best = weight;
+        }
+    }
+}
+
 /// One document's terms, sorted by term. A term's section
 /// is where it weighs most: 0 for the page's title, id or description, `k + 1` for
 /// `doc.sections[k]`, then the requirements after the sections.
@@ -90,34 +120,6 @@ type DocTerm = (String, u32, usize, Option<Box<str>>);
 /// for a term seen before); body counts per section live in a vector indexed by the term's
 /// number.
 fn doc_terms(doc: &Doc) -> Vec<DocTerm> {
-    struct Acc {
-        index: FxHashMap<String, usize>,
-        /// Per term: its [`DocTerm`] and the weight of its best section.
-        entries: Vec<(DocTerm, u32)>,
-    }
-    impl Acc {
-        fn id(&mut self, term: &str, raw: &str) -> usize {
-            if let Some(&k) = self.index.get(term) {
-                if raw == term {
-                    self.entries[k].0.3 = None;
-                }
-                return k;
-            }
-            let k = self.entries.len();
-            self.index.insert(term.to_string(), k);
-            let surface = (raw != term).then(|| Box::from(raw));
-            self.entries.push(((term.to_string(), 0, 0, surface), 0));
-            k
-        }
-        fn add(&mut self, k: usize, weight: u32, section: usize) {
-            let (e, best) = &mut self.entries[k];
-            e.1 = (e.1 + weight).min(255);
-            if weight > *best {
-                e.2 = section;
-                *best = weight;
-            }
-        }
-    }
     let mut acc = Acc {
         index: FxHashMap::default(),
         entries: Vec::new(),
@@ -184,14 +186,15 @@ pub struct Input {
     pub glossary: Vec<Expansion>,
 }
 
-/// Every search file, as (path under the output folder, JSON text).
-pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
-    docs: &[D],
-    facets: &Facets,
-    glossary: &[Expansion],
-) -> Vec<(String, String)> {
-    let per_doc: Vec<Vec<DocTerm>> = docs.par_iter().map(|d| doc_terms(d)).collect();
-    // term -> postings in document order, and the first way the term was written.
+/// Every term's postings in document order, sorted by term, and the first way each term
+/// was written (`None` once some document writes it as it is).
+#[allow(clippy::type_complexity)]
+fn invert(
+    per_doc: Vec<Vec<DocTerm>>,
+) -> (
+    Vec<(String, Vec<Posting>)>,
+    FxHashMap<String, Option<Box<str>>>,
+) {
     let mut postings: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
     // None once some document writes the term as it is.
     let mut written: FxHashMap<String, Option<Box<str>>> = FxHashMap::default();
@@ -212,7 +215,13 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
     }
     let mut terms: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
-    // Shards by two-letter prefix, split by three letters when large.
+    (terms, written)
+}
+
+/// The shards: terms by two-letter prefix, split by three letters when large; the split
+/// prefixes, and each shard's key with its terms.
+#[allow(clippy::type_complexity)]
+fn shards(terms: &[(String, Vec<Posting>)]) -> (Vec<String>, Vec<(String, Vec<usize>)>) {
     let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (k, (term, _)) in terms.iter().enumerate() {
         shards.entry(prefix(term, 2)).or_default().push(k);
@@ -232,6 +241,40 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
             groups.push((key, members));
         }
     }
+    (split, groups)
+}
+
+/// The words of the index by first letter, with how many documents hold each (and the word
+/// as written, where the term is a stem): what a misspelt word is matched against.
+fn vocabulary(
+    terms: &[(String, Vec<Posting>)],
+    written: &FxHashMap<String, Option<Box<str>>>,
+) -> BTreeMap<String, serde_json::Map<String, Value>> {
+    let mut vocab: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+    for (term, postings) in terms {
+        if term.chars().count() >= VOCAB_MIN && !term.chars().any(|c| c.is_numeric() || c == '-') {
+            let entry = match written.get(term) {
+                Some(Some(raw)) => json!([postings.len(), raw]),
+                _ => json!(postings.len()),
+            };
+            vocab
+                .entry(prefix(term, 1))
+                .or_default()
+                .insert(term.clone(), entry);
+        }
+    }
+    vocab
+}
+
+/// Every search file, as (path under the output folder, JSON text).
+pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
+    docs: &[D],
+    facets: &Facets,
+    glossary: &[Expansion],
+) -> Vec<(String, String)> {
+    let per_doc: Vec<Vec<DocTerm>> = docs.par_iter().map(|d| doc_terms(d)).collect();
+    let (terms, written) = invert(per_doc);
+    let (split, groups) = shards(&terms);
     let mut files: Vec<(String, String)> = groups
         .par_iter()
         .map(|(key, members)| {
@@ -244,21 +287,7 @@ pub fn build<D: std::ops::Deref<Target = Doc> + Sync>(
         let name = format!("d/{d}");
         (format!("search/{name}.js"), script(&name, &doc_json(doc)))
     }));
-    // The words of the index by first letter, with how many documents hold each (and the
-    // word as written, where the term is a stem): what a misspelt word is matched against.
-    let mut vocab: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
-    for (term, postings) in &terms {
-        if term.chars().count() >= VOCAB_MIN && !term.chars().any(|c| c.is_numeric() || c == '-') {
-            let entry = match written.get(term) {
-                Some(Some(raw)) => json!([postings.len(), raw]),
-                _ => json!(postings.len()),
-            };
-            vocab
-                .entry(prefix(term, 1))
-                .or_default()
-                .insert(term.clone(), entry);
-        }
-    }
+    let vocab = vocabulary(&terms, &written);
     for (key, words) in &vocab {
         let name = format!("v/{}", file_key(key));
         files.push((

@@ -213,29 +213,14 @@ fn rebuild(
             built_output = Some(output);
             match snapped {
                 Ok(mut snap) => {
-                    // Until the new index is built, the last one answers searches.
-                    let old = state.current();
-                    for (path, bytes) in old
-                        .files
-                        .iter()
-                        .filter(|(p, _)| crate::search::is_index_path(p))
-                    {
-                        snap.files
-                            .entry(path.clone())
-                            .or_insert_with(|| bytes.clone());
-                    }
+                    keep_index(&mut snap, state);
                     let name = if watch::only_css(changed) {
                         "css"
                     } else {
                         "reload"
                     };
-                    (
-                        Event {
-                            name,
-                            data: format!("{{\"ms\":{}}}", started.elapsed().as_millis()),
-                        },
-                        Some(snap),
-                    )
+                    let data = format!("{{\"ms\":{}}}", started.elapsed().as_millis());
+                    (Event { name, data }, Some(snap))
                 }
                 Err(e) => (failure(1, &format!("{e:#}")), None),
             }
@@ -254,20 +239,7 @@ fn rebuild(
     let ok = next.is_some();
     match next {
         Some(snap) => state.replace(snap),
-        None => {
-            // Keep serving the last good site; new tabs learn of the failure on connecting.
-            let old = state.current();
-            let not_found = if old.files.is_empty() {
-                failure_page(&event.data)
-            } else {
-                old.not_found.clone()
-            };
-            state.replace(Snapshot {
-                files: old.files.clone(),
-                not_found,
-                failure: Some(event.clone()),
-            });
-        }
+        None => keep_last_good(state, &event),
     }
     state.clients.broadcast(&event);
     let search = built_output.filter(|_| ok).and_then(|o| o.search);
@@ -277,6 +249,36 @@ fn rebuild(
         search,
         dirs,
     }
+}
+
+/// Until the new index is built, the last one answers searches.
+fn keep_index(snap: &mut Snapshot, state: &State) {
+    let old = state.current();
+    for (path, bytes) in old
+        .files
+        .iter()
+        .filter(|(p, _)| crate::search::is_index_path(p))
+    {
+        snap.files
+            .entry(path.clone())
+            .or_insert_with(|| bytes.clone());
+    }
+}
+
+/// Keeps serving the last good site after a failed rebuild; new tabs learn of the failure on
+/// connecting.
+fn keep_last_good(state: &State, event: &Event) {
+    let old = state.current();
+    let not_found = if old.files.is_empty() {
+        failure_page(&event.data)
+    } else {
+        old.not_found.clone()
+    };
+    state.replace(Snapshot {
+        files: old.files.clone(),
+        not_found,
+        failure: Some(event.clone()),
+    });
 }
 
 /// Builds the search index of the last good build and serves it.
@@ -352,50 +354,12 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     if let Some(input) = &first.search {
         index(input, &state);
     }
-    let host = if opts.bind.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        opts.bind.to_string()
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{port}/");
+    let url = address(opts.bind, port);
     say(&format!(
         "canon: serving {url} (watching {}; Ctrl-C stops)",
         root.display()
     ));
-
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                let snapshot = state.current();
-                if http::target(request.url(), &snapshot) == http::Target::Events {
-                    match state.clients.join() {
-                        Some(rx) => {
-                            let first = snapshot.failure.clone();
-                            std::thread::spawn(move || {
-                                events::stream(request.into_writer(), rx, first)
-                            });
-                        }
-                        None => {
-                            let _ = request.respond(
-                                tiny_http::Response::from_string("Too many open tabs.\n")
-                                    .with_status_code(503),
-                            );
-                        }
-                    }
-                } else {
-                    http::answer(request, &snapshot);
-                }
-            }
-        });
-    }
+    answer_requests(Arc::new(server), &state);
     nudge_connections(opts.bind, port);
     if opts.open {
         open_browser(&url);
@@ -423,6 +387,53 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             }
             watch::Batch::Stopped => return Ok(()),
         }
+    }
+}
+
+/// The address to give out: loopback for an unspecified bind, IPv6 in brackets.
+fn address(bind: IpAddr, port: u16) -> String {
+    let host = if bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        bind.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    format!("http://{host}:{port}/")
+}
+
+/// Starts the workers that answer requests from the current snapshot; each tab's event
+/// stream gets a thread of its own, up to the limit.
+fn answer_requests(server: Arc<tiny_http::Server>, state: &Arc<State>) {
+    for _ in 0..WORKERS {
+        let server = server.clone();
+        let state = state.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                let snapshot = state.current();
+                if http::target(request.url(), &snapshot) == http::Target::Events {
+                    match state.clients.join() {
+                        Some(rx) => {
+                            let first = snapshot.failure.clone();
+                            std::thread::spawn(move || {
+                                events::stream(request.into_writer(), rx, first)
+                            });
+                        }
+                        None => {
+                            let _ = request.respond(
+                                tiny_http::Response::from_string("Too many open tabs.\n")
+                                    .with_status_code(503),
+                            );
+                        }
+                    }
+                } else {
+                    http::answer(request, &snapshot);
+                }
+            }
+        });
     }
 }
 

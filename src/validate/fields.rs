@@ -151,68 +151,82 @@ pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<Field
                 }),
             }
         }
-        FieldKind::List | FieldKind::References { .. } => {
-            let items: Vec<(&Value, Range<usize>)> = match v {
-                Value::Array(a) => a
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| (x, field.items.get(i).cloned().unwrap_or(field.span.clone())))
-                    .collect(),
-                Value::String(_) => vec![(v, field.span.clone())],
-                Value::Null => Vec::new(),
-                _ => return Err(type_error("a list of strings", field, v)),
-            };
-            let mut out = Vec::new();
-            let mut spans = Vec::new();
-            for (x, span) in items {
-                match scalar_text(x, &span, text) {
-                    Some(s) => {
-                        out.push(Value::String(s));
-                        spans.push(span);
-                    }
-                    None => {
-                        return Err(FieldError {
-                            code: "schema/type",
-                            message: format!("items must be strings, found {}", describe(x)),
-                            label: "not a string",
-                            span,
-                            help: None,
-                        });
-                    }
-                }
-            }
-            Ok(FieldValue {
-                value: Value::Array(out),
-                span: field.span.clone(),
-                items: spans,
-                records: Vec::new(),
-            })
-        }
+        FieldKind::List | FieldKind::References { .. } => check_list(field, text),
         FieldKind::Records(_) => Err(type_error("a list of tables", field, v)),
-        FieldKind::Enum(values) => {
-            let Some(s) = scalar_text(v, &field.span, text) else {
-                return Err(type_error(
-                    &format!("one of {}", values.join(", ")),
-                    field,
-                    v,
-                ));
-            };
-            if values.iter().any(|a| a == &s) {
-                return Ok(ok(Value::String(s)));
+        FieldKind::Enum(values) => check_enum(values, field, text),
+    }
+}
+
+/// A `list` or `references` value: a list of strings (one string is a list of one).
+fn check_list(field: &Field, text: &str) -> Result<FieldValue, FieldError> {
+    let v = &field.value;
+    let items: Vec<(&Value, Range<usize>)> = match v {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x, field.items.get(i).cloned().unwrap_or(field.span.clone())))
+            .collect(),
+        Value::String(_) => vec![(v, field.span.clone())],
+        Value::Null => Vec::new(),
+        _ => return Err(type_error("a list of strings", field, v)),
+    };
+    let mut out = Vec::new();
+    let mut spans = Vec::new();
+    for (x, span) in items {
+        match scalar_text(x, &span, text) {
+            Some(s) => {
+                out.push(Value::String(s));
+                spans.push(span);
             }
-            let near = did_you_mean(&s, values.iter().map(String::as_str));
-            Err(FieldError {
-                code: "schema/enum",
-                message: format!("is not one of {}", values.join(", ")),
-                label: "not an allowed value",
-                span: field.span.clone(),
-                help: Some(match near {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("use one of {}", values.join(", ")),
-                }),
-            })
+            None => {
+                return Err(FieldError {
+                    code: "schema/type",
+                    message: format!("items must be strings, found {}", describe(x)),
+                    label: "not a string",
+                    span,
+                    help: None,
+                });
+            }
         }
     }
+    Ok(FieldValue {
+        value: Value::Array(out),
+        span: field.span.clone(),
+        items: spans,
+        records: Vec::new(),
+    })
+}
+
+/// An `enum` value: one of the allowed values, else the nearest named.
+fn check_enum(values: &[String], field: &Field, text: &str) -> Result<FieldValue, FieldError> {
+    let v = &field.value;
+    let ok = |value: Value| FieldValue {
+        value,
+        span: field.span.clone(),
+        items: field.items.clone(),
+        records: Vec::new(),
+    };
+    let Some(s) = scalar_text(v, &field.span, text) else {
+        return Err(type_error(
+            &format!("one of {}", values.join(", ")),
+            field,
+            v,
+        ));
+    };
+    if values.iter().any(|a| a == &s) {
+        return Ok(ok(Value::String(s)));
+    }
+    let near = did_you_mean(&s, values.iter().map(String::as_str));
+    Err(FieldError {
+        code: "schema/enum",
+        message: format!("is not one of {}", values.join(", ")),
+        label: "not an allowed value",
+        span: field.span.clone(),
+        help: Some(match near {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => format!("use one of {}", values.join(", ")),
+        }),
+    })
 }
 
 /// What checking a `records` field found: its value (unless it is not a list at all), and
@@ -270,59 +284,9 @@ pub(crate) fn check_records(spec: &Records, field: &Field, text: &str) -> Record
             continue;
         };
         let located = field.tables.get(i);
-        let mut value = serde_json::Map::new();
-        let mut checked = IndexMap::new();
-        for (name, sub) in &spec.fields {
-            let Some(v) = obj.get(name) else {
-                if let Some(d) = &sub.default {
-                    value.insert(name.clone(), d.clone());
-                } else if sub.required {
-                    out.errors.push(FieldError {
-                        code: "schema/missing",
-                        message: format!("item {n} is missing required field `{name}`"),
-                        label: "in this item",
-                        span: item_span.clone(),
-                        help: Some(format!("add `{name}: …` to the item")),
-                    });
-                }
-                continue;
-            };
-            let at = located
-                .and_then(|t| t.get(name))
-                .cloned()
-                .unwrap_or_else(|| Field {
-                    value: v.clone(),
-                    key: item_span.clone(),
-                    span: item_span.clone(),
-                    items: Vec::new(),
-                    tables: Vec::new(),
-                });
-            match check(&sub.kind, &at, text) {
-                Ok(fv) => {
-                    value.insert(name.clone(), fv.value.clone());
-                    checked.insert(name.clone(), fv);
-                }
-                Err(mut e) => {
-                    e.message = format!("item {n}: `{name}` {}", e.message);
-                    out.errors.push(e);
-                }
-            }
-        }
-        for key in obj.keys().filter(|k| !spec.fields.contains_key(*k)) {
-            let span = located
-                .and_then(|t| t.get(key))
-                .map_or(item_span.clone(), |f| f.key.clone());
-            out.warnings.push(FieldError {
-                code: "schema/unknown-field",
-                message: format!("item {n}: `{key}` is not a field of this record"),
-                label: "unknown field",
-                span,
-                help: Some(match did_you_mean(key, names.iter().copied()) {
-                    Some(m) => format!("did you mean `{m}`?"),
-                    None => format!("a record has {}", names.join(", ")),
-                }),
-            });
-        }
+        let (value, checked) =
+            check_record_fields(spec, obj, located, &item_span, n, text, &mut out);
+        unknown_keys(spec, obj, located, &item_span, n, &mut out);
         if let Some(key) = &spec.key
             && let Some(k) = checked.get(key)
         {
@@ -352,6 +316,85 @@ pub(crate) fn check_records(spec: &Records, field: &Field, text: &str) -> Record
         records,
     });
     out
+}
+
+/// The fields of record `n` checked against the record schema (defaults filled in); errors
+/// go into `out`.
+fn check_record_fields(
+    spec: &Records,
+    obj: &serde_json::Map<String, Value>,
+    located: Option<&IndexMap<String, Field>>,
+    item_span: &Range<usize>,
+    n: usize,
+    text: &str,
+    out: &mut RecordsCheck,
+) -> (serde_json::Map<String, Value>, IndexMap<String, FieldValue>) {
+    let mut value = serde_json::Map::new();
+    let mut checked = IndexMap::new();
+    for (name, sub) in &spec.fields {
+        let Some(v) = obj.get(name) else {
+            if let Some(d) = &sub.default {
+                value.insert(name.clone(), d.clone());
+            } else if sub.required {
+                out.errors.push(FieldError {
+                    code: "schema/missing",
+                    message: format!("item {n} is missing required field `{name}`"),
+                    label: "in this item",
+                    span: item_span.clone(),
+                    help: Some(format!("add `{name}: …` to the item")),
+                });
+            }
+            continue;
+        };
+        let at = located
+            .and_then(|t| t.get(name))
+            .cloned()
+            .unwrap_or_else(|| Field {
+                value: v.clone(),
+                key: item_span.clone(),
+                span: item_span.clone(),
+                items: Vec::new(),
+                tables: Vec::new(),
+            });
+        match check(&sub.kind, &at, text) {
+            Ok(fv) => {
+                value.insert(name.clone(), fv.value.clone());
+                checked.insert(name.clone(), fv);
+            }
+            Err(mut e) => {
+                e.message = format!("item {n}: `{name}` {}", e.message);
+                out.errors.push(e);
+            }
+        }
+    }
+    (value, checked)
+}
+
+/// A warning for each key of record `n` that is not one of the record's fields.
+fn unknown_keys(
+    spec: &Records,
+    obj: &serde_json::Map<String, Value>,
+    located: Option<&IndexMap<String, Field>>,
+    item_span: &Range<usize>,
+    n: usize,
+    out: &mut RecordsCheck,
+) {
+    let names: Vec<&str> = spec.fields.keys().map(String::as_str).collect();
+    for key in obj.keys().filter(|k| !spec.fields.contains_key(*k)) {
+        let span = located
+            .and_then(|t| t.get(key))
+            .map_or(item_span.clone(), |f| f.key.clone());
+        out.warnings.push(FieldError {
+            code: "schema/unknown-field",
+            message: format!("item {n}: `{key}` is not a field of this record"),
+            label: "unknown field",
+            span,
+            help: Some(match did_you_mean(key, names.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => format!("a record has {}", names.join(", ")),
+            }),
+        });
+    }
 }
 
 #[cfg(test)]

@@ -65,10 +65,7 @@ pub fn page_value(
     let p = &site.pages[i];
     let path = &site.paths[i];
     let c = config.collection_named(p.collection.as_deref());
-    let collection = c.map(|c| {
-        let s = site.sections.iter().find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
-        json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path)), "compare": super::super::records::compare_path(site, config, c).map(|p| config.rooted(p))})
-    });
+    let collection = c.map(|c| collection_value(site, config, c));
     let (records, timelines) = c
         .map(|c| super::super::records::page_records(c, p))
         .unwrap_or_default();
@@ -85,29 +82,8 @@ pub fn page_value(
         None => Vec::new(),
     };
     let updated = p.updated.as_ref().or(p.date.as_ref());
-    let steps_of: Vec<Value> = site.sequences[i]
-        .iter()
-        .map(|st| {
-            let link = |j: Option<usize>| j.map(|j| json!({"title": site.pages[j].title, "path": config.rooted(&site.paths[j])}));
-            json!({
-                "label": st.label,
-                "title": site.pages[st.owner].title,
-                "path": config.rooted(&site.paths[st.owner]),
-                "position": st.position,
-                "total": st.total,
-                "prev": link(st.prev),
-                "next": link(st.next),
-            })
-        })
-        .collect();
-    let sequences: Vec<Value> = c
-        .map(|c| {
-            c.fields.iter().filter(|(_, f)| f.sequence).filter_map(|(name, f)| {
-                let steps = site.references[i].get(name)?;
-                Some(json!({"label": f.label, "steps": steps.iter().map(|&j| cards.get(j)).collect::<Vec<_>>()}))
-            }).collect()
-        })
-        .unwrap_or_default();
+    let steps_of = steps_of(site, config, i);
+    let sequences = c.map(|c| sequences(site, c, cards, i)).unwrap_or_default();
     // Built with `object!`, which moves the lists in: `json!` would serialise a copy of each.
     object! {
         "title" => p.title.clone(),
@@ -142,6 +118,51 @@ pub fn page_value(
         "extra" => p.extra.clone(),
         "breadcrumbs" => breadcrumbs(site, config, path),
     }
+}
+
+/// The page's collection: its names, its listing and its comparison page.
+fn collection_value(site: &Site, config: &Config, c: &crate::config::Collection) -> Value {
+    let s = site
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Collection && s.collection.as_deref() == Some(&c.name));
+    json!({"name": c.name, "title": c.title, "singular": c.singular, "path": s.map(|s| config.rooted(&s.path)), "compare": super::super::records::compare_path(site, config, c).map(|p| config.rooted(p))})
+}
+
+/// Where the page is a step: each sequence it is in, with its place and neighbours.
+fn steps_of(site: &Site, config: &Config, i: usize) -> Vec<Value> {
+    site.sequences[i]
+        .iter()
+        .map(|st| {
+            let link = |j: Option<usize>| j.map(|j| json!({"title": site.pages[j].title, "path": config.rooted(&site.paths[j])}));
+            json!({
+                "label": st.label,
+                "title": site.pages[st.owner].title,
+                "path": config.rooted(&site.paths[st.owner]),
+                "position": st.position,
+                "total": st.total,
+                "prev": link(st.prev),
+                "next": link(st.next),
+            })
+        })
+        .collect()
+}
+
+/// The page's own sequences: each `sequence` field with its steps as cards.
+fn sequences(
+    site: &Site,
+    c: &crate::config::Collection,
+    cards: &Cards<'_>,
+    i: usize,
+) -> Vec<Value> {
+    c.fields
+        .iter()
+        .filter(|(_, f)| f.sequence)
+        .filter_map(|(name, f)| {
+            let steps = site.references[i].get(name)?;
+            Some(json!({"label": f.label, "steps": steps.iter().map(|&j| cards.get(j)).collect::<Vec<_>>()}))
+        })
+        .collect()
 }
 
 /// The table of contents: the body's headings, then the record sections after it.
