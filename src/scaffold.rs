@@ -120,10 +120,7 @@ pub fn new_page(root: &Path, collection: &str, slug: &str) -> anyhow::Result<Str
 /// A new page's front matter: the title, every field of the collection (required ones
 /// filled with a placeholder, the others commented out) and each taxonomy, commented out.
 fn front_matter(config: &config::Config, c: &config::Collection, slug: &str) -> String {
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
-        .to_string();
+    let today = crate::model::mode::BuildMode::current_day().to_string();
     let mut fm = String::from("---\n");
     let _ = writeln!(fm, "title: {}", yaml_str(&config::sentence_case(slug)));
     let _ = writeln!(fm, "description: \"\"");

@@ -341,7 +341,8 @@ pub fn resolve_with(
 ) -> Resolved {
     let key = {
         let mut h = std::hash::DefaultHasher::new();
-        (config.key(), mode, asset_paths, templates).hash(&mut h);
+        // Of the mode, resolving reads only whether drafts are in.
+        (config.key(), mode.drafts, asset_paths, templates).hash(&mut h);
         for p in &pages {
             (&p.rel, p.file, p.meta_hash).hash(&mut h);
         }

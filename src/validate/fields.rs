@@ -24,6 +24,16 @@ pub struct FieldValue {
 }
 
 impl FieldValue {
+    /// A checked value of `field`, where it was written.
+    fn scalar(field: &Field, value: Value) -> Self {
+        FieldValue {
+            value,
+            span: field.span.clone(),
+            items: field.items.clone(),
+            records: Vec::new(),
+        }
+    }
+
     pub(crate) fn default_value(value: Value) -> Self {
         FieldValue {
             value,
@@ -115,12 +125,7 @@ pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
 
 pub(crate) fn check(kind: &FieldKind, field: &Field, text: &str) -> Result<FieldValue, FieldError> {
     let v = &field.value;
-    let ok = |value: Value| FieldValue {
-        value,
-        span: field.span.clone(),
-        items: field.items.clone(),
-        records: Vec::new(),
-    };
+    let ok = |value: Value| FieldValue::scalar(field, value);
     match kind {
         FieldKind::String | FieldKind::Text | FieldKind::Reference { .. } => {
             match scalar_text(v, &field.span, text) {
@@ -200,12 +205,7 @@ fn check_list(field: &Field, text: &str) -> Result<FieldValue, FieldError> {
 /// An `enum` value: one of the allowed values, else the nearest named.
 fn check_enum(values: &[String], field: &Field, text: &str) -> Result<FieldValue, FieldError> {
     let v = &field.value;
-    let ok = |value: Value| FieldValue {
-        value,
-        span: field.span.clone(),
-        items: field.items.clone(),
-        records: Vec::new(),
-    };
+    let ok = |value: Value| FieldValue::scalar(field, value);
     let Some(s) = scalar_text(v, &field.span, text) else {
         return Err(type_error(
             &format!("one of {}", values.join(", ")),
